@@ -1,0 +1,87 @@
+"""``dualuse item``: look an item up in the 2026 licence catalogue."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from dualuse.cli.common import console, fail
+from dualuse.cli.match import _column
+from dualuse.classification.search import CatalogueSearch, Lookup
+from dualuse.input import InputError
+from dualuse.input.encoding import read_text
+from dualuse.output.writers import write_json_lines
+from dualuse.refdata import store
+
+
+def lookup_record(result: Lookup) -> dict:
+    """The JSON shape of one lookup (the ``item`` output contract)."""
+    return {
+        "query": result.query,
+        "kind": result.kind,
+        "status": result.status,
+        "candidates": [
+            {"code": c.code, "score": c.score, "name_zh": c.name, "hs_codes": list(c.hs_codes), "why": c.why}
+            for c in result.candidates
+        ],
+    }
+
+
+def _read_queries(path: Path) -> list[dict[str, str | None]]:
+    try:
+        text, _ = read_text(path)
+    except InputError as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        raise fail(f"{path}: cannot read ({error.strerror or error})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    fieldnames = reader.fieldnames or []
+    query_col = _column(fieldnames, ("query", "item", "description", "code"))
+    if query_col is None:
+        raise fail(f"{path}: row 1: no 'query' column (found: {', '.join(fieldnames) or 'nothing'})")
+    id_col = _column(fieldnames, ("id",))
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        query = (row.get(query_col) or "").strip()
+        if not query:
+            raise fail(f"{path}: row {number}, column {query_col!r}: the query is empty")
+        rows.append({"id": (row.get(id_col) or "").strip() if id_col else None, "query": query})
+    return rows
+
+
+def item(
+    query: str | None = typer.Argument(None, help="A control code (1C902.a.1), an HS code (2805301910, 2846.90) or a description."),
+    file: Path | None = typer.Option(None, "--file", help="CSV with a 'query' column (and optional 'id')."),
+    format: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write JSON Lines here instead of standard output."),
+) -> None:
+    """Classify items against the 2026 dual-use licence catalogue."""
+    if (query is None) == (file is None):
+        raise fail("give either a QUERY or --file QUERIES.csv")
+    if format not in ("table", "jsonl"):
+        raise fail(f"--format {format!r}: expected table or jsonl")
+    queries = _read_queries(file) if file is not None else [{"id": None, "query": query}]
+    search = CatalogueSearch(store.load_catalogue())
+    records = []
+    for q in queries:
+        record = lookup_record(search.lookup(q["query"]))
+        records.append({"id": q["id"], **record} if q["id"] else record)
+    if format == "jsonl" or output is not None:
+        text = write_json_lines(records, output)
+        if text is not None:
+            sys.stdout.write(text)
+        return
+    hs6 = store.load_hs6()
+    for record in records:
+        table = Table(title=f"“{record['query']}” → {record['status']}")
+        for column in ("code", "score", "item (zh)", "reference HS codes", "found by"):
+            table.add_column(column)
+        for c in record["candidates"]:
+            hs = ", ".join(f"{h} ({hs6.get(h[:6], '')[:40]})" for h in c["hs_codes"][:3])
+            table.add_row(c["code"], f"{c['score']:.2f}", c["name_zh"] or "(name not trusted)", hs, c["why"])
+        console.print(table)

@@ -1,0 +1,118 @@
+"""``dualuse match``: which list entries does a name refer to?"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from dualuse.cli.common import console, fail
+from dualuse.input import InputError
+from dualuse.input.encoding import read_text
+from dualuse.matching.matcher import Matcher, MatchResult
+from dualuse.models.reference import LIST_IDS
+from dualuse.output.writers import write_json_lines
+from dualuse.refdata import store
+
+QUERY_COLUMNS = ("query", "name", "party", "名称", "名稱", "名前")
+ID_COLUMNS = ("id",)
+COUNTRY_COLUMNS = ("country", "国家", "國家", "国")
+
+
+def hit_record(result: MatchResult) -> dict:
+    """The JSON shape of one hit (the ``match`` output contract)."""
+    entry = result.entry
+    return {
+        "list": entry.list,
+        "name": entry.name,
+        "entry_id": entry.id,
+        "score": result.score,
+        "decision": result.decision,
+        "matched_form": result.form.value,
+        "matched_form_kind": result.form.kind,
+        "listing": entry.legal_source.citation,
+        "explanation": result.explanation(),
+    }
+
+
+def _column(fieldnames: list[str], wanted: tuple[str, ...]) -> str | None:
+    lowered = {name.strip().casefold(): name for name in fieldnames}
+    for candidate in wanted:
+        if candidate in lowered:
+            return lowered[candidate]
+    return None
+
+
+def _read_names(path: Path) -> list[dict[str, str | None]]:
+    try:
+        text, _ = read_text(path)
+    except InputError as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        raise fail(f"{path}: cannot read ({error.strerror or error})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    fieldnames = reader.fieldnames or []
+    query_col = _column(fieldnames, QUERY_COLUMNS)
+    if query_col is None:
+        raise fail(f"{path}: row 1: no name column; expected one of {', '.join(QUERY_COLUMNS)} (found: {', '.join(fieldnames) or 'nothing'})")
+    id_col = _column(fieldnames, ID_COLUMNS)
+    country_col = _column(fieldnames, COUNTRY_COLUMNS)
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        query = (row.get(query_col) or "").strip()
+        if not query:
+            raise fail(f"{path}: row {number}, column {query_col!r}: the name is empty")
+        rows.append(
+            {
+                "id": (row.get(id_col) or "").strip() or None if id_col else None,
+                "query": query,
+                "country": ((row.get(country_col) or "").strip().upper() or None) if country_col else None,
+            }
+        )
+    return rows
+
+
+def match(
+    name: str | None = typer.Argument(None, help="A name in any script (simplified/traditional Chinese, Japanese, romaji, English)."),
+    file: Path | None = typer.Option(None, "--file", help="CSV with a 'query' (or 'name') column and optional 'id' and 'country' columns."),
+    country: str | None = typer.Option(None, "--country", help="ISO alpha-2 country of the party (supporting evidence)."),
+    lists: list[str] = typer.Option([], "--list", help=f"Restrict to these lists ({', '.join(LIST_IDS)}); repeatable."),
+    format: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write JSON Lines here instead of standard output."),
+    limit: int = typer.Option(5, "--limit", help="Maximum hits per name."),
+) -> None:
+    """Match names against the control list, watch list, UEL, countermeasure and reference lists."""
+    if (name is None) == (file is None):
+        raise fail("give either a NAME or --file NAMES.csv")
+    if format not in ("table", "jsonl"):
+        raise fail(f"--format {format!r}: expected table or jsonl")
+    unknown = [l for l in lists if l not in LIST_IDS]
+    if unknown:
+        raise fail(f"--list {', '.join(unknown)}: expected one of {', '.join(LIST_IDS)}")
+    queries = _read_names(file) if file is not None else [{"id": None, "query": name, "country": country.upper() if country else None}]
+    matcher = Matcher(store.load_entries())
+    records = []
+    for query in queries:
+        results = matcher.match(query["query"], country=query["country"], lists=lists or None, limit=limit)
+        record = {"query": query["query"], "hits": [hit_record(r) for r in results]}
+        if query["id"] is not None:
+            record = {"id": query["id"], **record}
+        records.append(record)
+    if format == "jsonl" or output is not None:
+        text = write_json_lines(records, output)
+        if text is not None:
+            sys.stdout.write(text)
+        return
+    for record in records:
+        table = Table(title=f"“{record['query']}”", show_lines=False)
+        for column in ("list", "entry", "score", "decision", "matched form", "why"):
+            table.add_column(column)
+        for hit in record["hits"]:
+            table.add_row(hit["list"], hit["name"], f"{hit['score']:.2f}", hit["decision"], hit["matched_form"], hit["explanation"])
+        if not record["hits"]:
+            table.add_row("-", "no entry scores above the review threshold", "", "", "", "")
+        console.print(table)

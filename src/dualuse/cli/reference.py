@@ -1,0 +1,86 @@
+"""``dualuse lists``, ``dualuse rules`` and ``dualuse data build|validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from dualuse.cli.common import console, fail
+from dualuse.refdata import store
+from dualuse.rules.loader import load_rules
+
+data_app = typer.Typer(help="Build and validate the packaged reference data.", no_args_is_help=True)
+
+
+def lists() -> None:
+    """Show each list: entries, latest announcement and data date."""
+    manifest = store.load_manifest()
+    table = Table(title="Screening lists", caption=f"data version {manifest.version}")
+    for column in ("list", "name", "entries", "latest instrument", "dated", "data as of", "legal basis"):
+        table.add_column(column)
+    for info in store.load_lists():
+        table.add_row(
+            info.id,
+            f"{info.name_en}\n{info.name_zh}",
+            str(info.entries),
+            info.latest_announcement or "-",
+            info.latest_date.isoformat() if info.latest_date else "-",
+            info.data_date.isoformat(),
+            info.legal_basis,
+        )
+    console.print(table)
+
+
+def rules() -> None:
+    """Show the rules, their legal sources and dates."""
+    rule_set = load_rules()
+    table = Table(title="Rules", caption=f"rules version {rule_set.version}", show_lines=True)
+    for column in ("id", "verdict", "title", "legal source", "effective", "suspended"):
+        table.add_column(column)
+    for rule in rule_set.rules:
+        suspended = "; ".join(f"{i.start} – {i.end or 'open'}" for i in rule.status_intervals) or "-"
+        table.add_row(rule.id, rule.verdict, f"{rule.title_en}\n{rule.title_zh}", rule.legal_source.citation, rule.effective.isoformat(), suspended)
+    console.print(table)
+
+
+@data_app.command("build")
+def build(
+    source: Path | None = typer.Option(None, "--source", help="Directory of raw reference data (default: ../shared/data beside the repository)."),
+    out: Path | None = typer.Option(None, "--out", help="Output directory (default: the package's data directory)."),
+    curated: Path | None = typer.Option(None, "--curated", help="Curated CSV directory (default: data-sources/curated)."),
+) -> None:
+    """Rebuild the packaged reference data from the raw sources, then validate it."""
+    from dualuse.refdata.build import BuildError, default_paths
+    from dualuse.refdata.build import build as run_build
+    from dualuse.refdata.validate import validate_data
+
+    defaults = default_paths()
+    target = out or defaults["out"]
+    try:
+        summary = run_build(source or defaults["source"], target, curated or defaults["curated"])
+    except (BuildError, OSError) as error:
+        raise fail(f"build failed: {error}") from None
+    console.print(f"data version {summary.version} written to {target}")
+    for list_id, count in summary.counts.items():
+        console.print(f"  {list_id:8} {count:4d} entries")
+    problems = validate_data(target)
+    if problems:
+        for problem in problems:
+            console.print(f"[red]✗[/] {problem}")
+        raise typer.Exit(2)
+    console.print("[green]validation: no problems[/]")
+
+
+@data_app.command("validate")
+def validate(data_dir: Path | None = typer.Option(None, "--data-dir", help="Data directory (default: the packaged data).")) -> None:
+    """Validate the reference data and rules; exit 2 on any problem."""
+    from dualuse.refdata.validate import validate_data
+
+    problems = validate_data(data_dir)
+    if problems:
+        for problem in problems:
+            console.print(f"[red]✗[/] {problem}")
+        raise typer.Exit(2)
+    console.print("[green]reference data and rules are valid[/]")

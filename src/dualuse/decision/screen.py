@@ -1,0 +1,230 @@
+"""The screening pipeline: one shipment in, one reasoned decision out.
+
+    parties --(matching)--> list hits
+    lines   --(classification)--> item status, control code, nexus with China
+    end use --(end-use analysis)--> military / civil / red-flag signals
+    facts   --(rules)--> findings --> verdict per line --> verdict per shipment
+
+A :class:`Screener` holds the reference data, the name index and the rule
+set, so screening many shipments pays the set-up cost once. Every decision
+records the versions of the data, rules and engine it was made with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from dualuse import __version__
+from dualuse.classification.end_use import analyse_end_use
+from dualuse.classification.items import Catalogue
+from dualuse.classification.jurisdiction import jurisdiction
+from dualuse.matching.matcher import Matcher
+from dualuse.models.decision import (
+    Decision,
+    Hit,
+    ItemFinding,
+    LicenceRequirement,
+    LineDecision,
+    Reason,
+    SEVERITY,
+    most_severe,
+)
+from dualuse.models.reference import ControlEntry, ListEntry
+from dualuse.models.shipment import Shipment
+from dualuse.refdata import store
+from dualuse.rules.engine import Finding, evaluate
+from dualuse.rules.facts import Facts, LineFacts, PartyFacts
+from dualuse.rules.loader import load_rules
+from dualuse.rules.model import RuleSet
+
+# Data caveats shown with decisions dated after the sources' knowledge ends.
+STATUS_KNOWLEDGE_ENDS = {
+    dt.date(2026, 11, 10): (
+        "Several suspensions (control-list No. 21 and UEL No. 7 entries, countermeasures on Hanwha "
+        "Ocean's US subsidiaries, rare-earth Announcements 2025 Nos. 55-58, 61, 62) were due to end on "
+        "2026-11-10; the data does not show whether they were extended. They are treated as in force again."
+    ),
+    dt.date(2026, 11, 27): (
+        "The suspension of clause 2 of Announcement 2024 No. 46 (Ga/Ge/Sb/superhard items to the US) was "
+        "due to end on 2026-11-27; the data does not show whether it was extended. It is treated as in force again."
+    ),
+}
+
+
+class Screener:
+    """Screen shipments against the shipped (or given) reference data and rules.
+
+    Args:
+        entries: list entries; default: the packaged lists.
+        catalogue: control-list entries; default: the packaged 2026 catalogue.
+        rules: rule set; default: the packaged rules.
+        data_version: label recorded in decisions; default: the packaged data's.
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[ListEntry] | None = None,
+        catalogue: Iterable[ControlEntry] | None = None,
+        rules: RuleSet | None = None,
+        data_version: str | None = None,
+    ):
+        self.entries = list(entries) if entries is not None else store.load_entries()
+        self.matcher = Matcher(self.entries)
+        self.catalogue = Catalogue(catalogue if catalogue is not None else store.load_catalogue())
+        self.rules = rules if rules is not None else load_rules()
+        self.data_version = data_version or store.data_version()
+        self.data_date = max((info.data_date for info in store.load_lists()), default=None) if entries is None else None
+
+    def facts(self, shipment: Shipment, as_of: dt.date | None = None) -> Facts:
+        """Gather the facts the rules are evaluated against (see :class:`Facts`)."""
+        day = as_of or shipment.date
+        parties = tuple(
+            PartyFacts(role, index, party, tuple(self.matcher.match(party.name, country=party.country)))
+            for role, index, party in shipment.parties()
+        )
+        lines = []
+        for line in shipment.lines:
+            item = self.catalogue.classify(line.control_code, line.hs_code, day)
+            nexus, note = jurisdiction(shipment, line)
+            lines.append(LineFacts(line, item, nexus, note))
+        end_use = analyse_end_use(shipment.end_use or "", shipment.destination_country)
+        return Facts(shipment, day, parties, tuple(lines), end_use)
+
+    def screen(self, shipment: Shipment, as_of: dt.date | None = None) -> Decision:
+        """Screen one shipment.
+
+        Args:
+            shipment: the shipment.
+            as_of: evaluate rules and list statuses at this date instead of
+                the shipment date (e.g. to re-check an old shipment today).
+
+        Returns:
+            The :class:`Decision` with verdict, reasons, hits and per-line results.
+        """
+        facts = self.facts(shipment, as_of)
+        findings = evaluate(self.rules, facts)
+        return self._decision(facts, findings)
+
+    # --- assembly -------------------------------------------------------------
+
+    def _decision(self, facts: Facts, findings: list[Finding]) -> Decision:
+        lines = [self._line_decision(facts, line, findings) for line in facts.lines]
+        verdict = most_severe([line.verdict for line in lines])
+        reasons = sorted((_reason(f) for f in findings), key=lambda r: SEVERITY.index(r.verdict))
+        licence = _combine_licences([f for f in findings if f.licence is not None and f.verdict == "LICENSE_REQUIRED"])
+        if licence is not None:
+            licence.conditions.extend(self._destination_conditions(facts))
+        return Decision(
+            id=facts.shipment.id,
+            verdict=verdict,
+            as_of=facts.as_of,
+            reasons=reasons,
+            hits=_hits(facts),
+            lines=lines,
+            licence=licence if verdict in ("LICENSE_REQUIRED", "REVIEW") else None,
+            end_use=facts.end_use.summary(),
+            warnings=self._warnings(facts),
+            data_version=self.data_version,
+            rules_version=self.rules.version,
+            engine_version=__version__,
+        )
+
+    def _line_decision(self, facts: Facts, line: LineFacts, findings: list[Finding]) -> LineDecision:
+        own = [f for f in findings if f.line == line.line.line]
+        verdict = most_severe([f.verdict for f in own])
+        licence = _combine_licences([f for f in own if f.licence is not None and f.verdict == "LICENSE_REQUIRED"])
+        if licence is not None:
+            licence.conditions.extend(self._destination_conditions(facts))
+        item = ItemFinding(
+            status=line.item.status,
+            control_code=line.item.code,
+            source=line.item.source,
+            item_name=line.item.item_name,
+            candidates=[e.code for e in line.item.entries] if line.item.status != "controlled" else [],
+            jurisdiction=line.jurisdiction,  # type: ignore[arg-type]
+            explanation=f"{line.item.explanation}; {line.jurisdiction_note}",
+        )
+        return LineDecision(
+            line=line.line.line,
+            description=line.line.description,
+            verdict=verdict,
+            item=item,
+            reasons=sorted((_reason(f) for f in own), key=lambda r: SEVERITY.index(r.verdict)),
+            licence=licence if verdict == "LICENSE_REQUIRED" else None,
+        )
+
+    def _destination_conditions(self, facts: Facts) -> list[str]:
+        conditions: list[str] = []
+        for rule in self.rules.rules:
+            if rule.licence_conditions and rule.in_force(facts.as_of) and facts.shipment.destination_country in rule.countries:
+                conditions.extend(rule.licence_conditions)
+        return conditions
+
+    def _warnings(self, facts: Facts) -> list[str]:
+        warnings = [text for day, text in STATUS_KNOWLEDGE_ENDS.items() if facts.as_of >= day]
+        if self.data_date is not None and facts.as_of > self.data_date:
+            warnings.append(
+                f"The list data is as of {self.data_date.isoformat()}; announcements published after that date "
+                f"(before {facts.as_of.isoformat()}) are not in it. Update the lists before relying on a clearance."
+            )
+        return warnings
+
+
+def _reason(finding: Finding) -> Reason:
+    return Reason(
+        rule_id=finding.rule.id,
+        verdict=finding.verdict,  # type: ignore[arg-type]
+        citation=finding.citation,
+        text_en=finding.text_en,
+        text_zh=finding.text_zh,
+        line=finding.line,
+        role=finding.role,
+        entry_id=finding.entry_id,
+        control_code=finding.code,
+    )
+
+
+def _combine_licences(findings: list[Finding]) -> LicenceRequirement | None:
+    """The licence that satisfies every finding: allowed types intersect, conditions add up."""
+    terms = [f.licence for f in findings if f.licence is not None]
+    if not terms:
+        return None
+    allowed = [t for t in ("individual", "general", "registration") if all(t in term.allowed for term in terms)]
+    excluded: dict[str, str] = {}
+    conditions: list[str] = []
+    for term in terms:
+        excluded.update(term.excluded)
+        conditions.extend(c for c in term.conditions if c not in conditions)
+    return LicenceRequirement(
+        allowed=allowed,  # type: ignore[arg-type]
+        excluded=excluded,
+        conditions=conditions,
+        review_time_limit_applies=all(t.review_time_limit_applies for t in terms),
+    )
+
+
+def _hits(facts: Facts) -> list[Hit]:
+    hits: list[Hit] = []
+    for party in facts.parties:
+        for match in party.matches:
+            entry = match.entry
+            hits.append(
+                Hit(
+                    role=party.role,
+                    party_index=party.index,
+                    query=party.party.name,
+                    list=entry.list,
+                    entry_id=entry.id,
+                    name=entry.name,
+                    matched_form=match.form.value,
+                    matched_form_kind=match.form.kind,
+                    score=match.score,
+                    decision=match.decision,  # type: ignore[arg-type]
+                    explanation=match.explanation(),
+                    status=entry.status_on(facts.as_of),
+                    listing=entry.legal_source.citation,
+                    listed_on=entry.effective,
+                )
+            )
+    return hits

@@ -1,0 +1,278 @@
+"""Header vocabulary for flat (CSV/XLSX) shipment files.
+
+The accepted spellings are data, in ``headers.yaml`` next to this module:
+canonical field -> header spellings in English, simplified and traditional
+Chinese and Japanese. This module loads them, normalises headers
+(case-, width-, space-, underscore- and punctuation-insensitive) and maps a
+header as written to what it means (:meth:`Vocabulary.match`).
+
+Canonical fields are the :class:`~dualuse.models.shipment.Shipment` paths:
+``id``, ``date``, ``exporter.name`` ... ``destination_country``, ``end_use``
+(shipment level) and ``lines.<field>`` (line level). Besides those:
+
+* ``intermediary {n} name|country|role|address`` (and the Chinese/Japanese
+  forms) -> ``Shipment.intermediaries[n]``; without a number, intermediary 1;
+* ``param:<name>`` -> ``ItemLine.parameters[<name>]``;
+* ``errors`` (added by :func:`~dualuse.input.rejects.write_rejects`) is ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+FieldKind = Literal["text", "country", "date", "number", "share", "int", "hs"]
+
+SHIPMENT_FIELDS: dict[str, FieldKind] = {
+    "id": "text",
+    "date": "date",
+    "exporter.name": "text",
+    "exporter.country": "country",
+    "exporter.address": "text",
+    "consignee.name": "text",
+    "consignee.country": "country",
+    "consignee.address": "text",
+    "end_user.name": "text",
+    "end_user.country": "country",
+    "end_user.address": "text",
+    "destination_country": "country",
+    "end_use": "text",
+}
+"""Shipment-level fields (repeated on every row of a shipment) and their kind."""
+
+LINE_FIELDS: dict[str, FieldKind] = {
+    "lines.line": "int",
+    "lines.description": "text",
+    "lines.control_code": "text",
+    "lines.hs_code": "hs",
+    "lines.origin_country": "country",
+    "lines.china_origin_value_share": "share",
+    "lines.quantity": "number",
+    "lines.unit": "text",
+    "lines.value": "number",
+    "lines.currency": "text",
+}
+"""Line-level fields (one per row) and their kind."""
+
+INTERMEDIARY_FIELDS: dict[str, FieldKind] = {
+    "name": "text", "country": "country", "role": "text", "address": "text",
+}
+"""Sub-fields of an intermediary and their kind."""
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("id", "date", "exporter.name", "consignee.name", "destination_country")
+"""Fields a flat file must have a column for."""
+
+PARTIES: tuple[str, ...] = ("exporter", "consignee", "end_user")
+
+
+def normalize_header(text: str) -> str:
+    """Fold a header for matching: NFKC (width), case, and drop spaces/punctuation.
+
+    >>> normalize_header("  End-User_Country ")
+    'endusercountry'
+    >>> normalize_header("ＨＳコード")
+    'hsコード'
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZSC")
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """What a header means.
+
+    Attributes:
+        kind: ``field`` (a shipment- or line-level field), ``intermediary``,
+            ``parameter`` or ``ignored``.
+        field: canonical field (``exporter.country``, ``lines.hs_code``) or,
+            for intermediaries, the sub-field (``name``, ``country`` ...).
+        number: the intermediary number (1-based).
+        parameter: the technical parameter name as written.
+    """
+
+    kind: Literal["field", "intermediary", "parameter", "ignored"]
+    field: str | None = None
+    number: int | None = None
+    parameter: str | None = None
+
+
+class Vocabulary:
+    """The accepted header spellings, loaded from YAML and checked for clashes."""
+
+    def __init__(self, spec: dict, *, source: str = "headers.yaml") -> None:
+        self.source = source
+        fields = spec.get("fields") or {}
+        known = set(SHIPMENT_FIELDS) | set(LINE_FIELDS)
+        unknown = set(fields) - known
+        if unknown:
+            raise ValueError(f"{source}: unknown canonical fields {sorted(unknown)}")
+        self.by_language: dict[str, dict[str, tuple[str, ...]]] = {
+            name: _by_language(fields.get(name), f"{source}: {name}") for name in [*SHIPMENT_FIELDS, *LINE_FIELDS]
+        }
+        self.spellings: dict[str, tuple[str, ...]] = {
+            name: _flatten(groups) for name, groups in self.by_language.items()
+        }
+        self._exact: dict[str, str] = {}
+        for name, spellings in self.spellings.items():
+            for spelling in (*spellings, name):
+                self._add(normalize_header(spelling), name)
+
+        inter = spec.get("intermediaries") or {}
+        unknown = set(inter) - set(INTERMEDIARY_FIELDS)
+        if unknown:
+            raise ValueError(f"{source}: unknown intermediary fields {sorted(unknown)}")
+        self.intermediary_spellings: dict[str, tuple[str, ...]] = {
+            sub: _flatten(_by_language(inter.get(sub), f"{source}: intermediaries.{sub}"))
+            for sub in INTERMEDIARY_FIELDS
+        }
+        self._patterns: list[tuple[re.Pattern[str], str]] = []
+        for sub, spellings in self.intermediary_spellings.items():
+            for spelling in (*spellings, f"intermediaries.{{n}}.{sub}"):
+                if "{n}" not in spelling:
+                    raise ValueError(f"{source}: intermediary spelling {spelling!r} lacks {{n}}")
+                parts = [re.escape(normalize_header(p)) for p in spelling.split("{n}")]
+                self._patterns.append((re.compile("(\\d*)".join(parts) + r"\Z"), sub))
+        for norm, name in self._exact.items():
+            for pattern, sub in self._patterns:
+                if pattern.match(norm):
+                    raise ValueError(f"{source}: {norm!r} is both {name} and intermediary {sub}")
+        for sub, spellings in self.intermediary_spellings.items():
+            for spelling in spellings:
+                for n in ("", "1"):
+                    probe = normalize_header(spelling.replace("{n}", n))
+                    for pattern, other in self._patterns:
+                        if other != sub and pattern.match(probe):
+                            raise ValueError(f"{source}: {probe!r} is both intermediary {sub} and {other}")
+
+        self.parameter_prefixes: tuple[str, ...] = tuple(
+            unicodedata.normalize("NFKC", str(p)).casefold() for p in spec.get("parameter_prefixes") or ()
+        )
+        self.ignored: frozenset[str] = frozenset(normalize_header(str(s)) for s in spec.get("ignored") or ())
+        self.not_accepted: dict[str, str] = {
+            normalize_header(str(k)): str(v) for k, v in (spec.get("not_accepted") or {}).items()
+        }
+        for norm in self.not_accepted:
+            if norm in self._exact:
+                raise ValueError(f"{source}: {norm!r} is both accepted and not accepted")
+
+    def _add(self, norm: str, name: str) -> None:
+        if not norm:
+            raise ValueError(f"{self.source}: empty spelling for {name}")
+        other = self._exact.get(norm)
+        if other is not None and other != name:
+            raise ValueError(f"{self.source}: header {norm!r} is listed for both {other} and {name}")
+        self._exact[norm] = name
+
+    def match(self, header: str) -> HeaderMatch | None:
+        """What ``header`` (as written) means, or ``None`` when it is unknown."""
+        folded = unicodedata.normalize("NFKC", header).casefold().strip()
+        for prefix in self.parameter_prefixes:
+            if folded.startswith(prefix):
+                name = unicodedata.normalize("NFKC", header).strip()[len(prefix):].strip()
+                return HeaderMatch("parameter", parameter=name)
+        norm = normalize_header(header)
+        if norm in self.ignored:
+            return HeaderMatch("ignored")
+        name = self._exact.get(norm)
+        if name is not None:
+            return HeaderMatch("field", field=name)
+        for pattern, sub in self._patterns:
+            m = pattern.match(norm)
+            if m:
+                return HeaderMatch("intermediary", field=sub, number=int(m.group(1) or 1))
+        return None
+
+    def label(self, name: str) -> str:
+        """The display spelling of a canonical field (its first English spelling)."""
+        spellings = self.spellings.get(name) or ()
+        return spellings[0] if spellings else name
+
+    def examples(self, name: str) -> str:
+        """Accepted spellings of ``name`` for messages: the first of each language, quoted."""
+        picks: list[str] = []
+        for spellings in self.by_language.get(name, {}).values():
+            if spellings and spellings[0] not in picks:
+                picks.append(spellings[0])
+        return ", ".join(f'"{p}"' for p in picks or [name])
+
+    def explain_unknown(self, header: str) -> str:
+        """Why ``header`` is not accepted, with a suggestion when one is close."""
+        norm = normalize_header(header)
+        reason = self.not_accepted.get(norm)
+        if reason:
+            return f"unknown column: {reason}"
+        message = "unknown column"
+        suggestion = self.suggest(header)
+        if suggestion:
+            message += f'; did you mean "{suggestion}"?'
+        return (message + "; accepted headers include \"shipment id\", \"date\", \"exporter\", \"consignee\", "
+                "\"end user\", \"destination\", \"description\", \"control code\", \"hs code\", \"quantity\", "
+                "\"value\", \"intermediary 1 name\", \"param:<name>\" and their Chinese and Japanese forms "
+                "(full list: dualuse/input/headers.yaml)")
+
+    def suggest(self, header: str) -> str | None:
+        """The closest accepted spelling, if any is close."""
+        norm = normalize_header(header)
+        if not norm:
+            return None
+        by_norm: dict[str, str] = {}
+        for name, spellings in self.spellings.items():
+            for spelling in spellings:
+                by_norm.setdefault(normalize_header(spelling), spelling)
+        for spellings in self.intermediary_spellings.values():
+            for spelling in spellings:
+                shown = spelling.replace("{n}", "1")
+                by_norm.setdefault(normalize_header(shown), shown)
+        close = difflib.get_close_matches(norm, list(by_norm), n=1, cutoff=0.8)
+        return by_norm[close[0]] if close else None
+
+
+LANGUAGES: tuple[str, ...] = ("en", "zh", "zh_hant", "ja")
+"""Language groups of headers.yaml: English, simplified Chinese, traditional Chinese, Japanese."""
+
+
+def _by_language(entry: object, where: str) -> dict[str, tuple[str, ...]]:
+    """A field's spellings grouped by language (a plain list counts as ``en``)."""
+    if entry is None:
+        return {}
+    if isinstance(entry, list):
+        return {"en": tuple(str(s) for s in entry)}
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: expected a list or a mapping of language -> list")
+    unknown = set(entry) - set(LANGUAGES)
+    if unknown:
+        raise ValueError(f"{where}: unknown languages {sorted(unknown)}; expected {', '.join(LANGUAGES)}")
+    return {lang: tuple(str(s) for s in entry[lang] or ()) for lang in LANGUAGES if lang in entry}
+
+
+def _flatten(groups: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    out: list[str] = []
+    for spellings in groups.values():
+        out.extend(s for s in spellings if s not in out)
+    return tuple(out)
+
+
+VOCABULARY_PATH = "headers.yaml"
+
+
+@functools.lru_cache(maxsize=4)
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    """Load (and cache) the vocabulary; the packaged ``headers.yaml`` by default."""
+    if path is None:
+        text = resources.files("dualuse.input").joinpath(VOCABULARY_PATH).read_text(encoding="utf-8")
+        source = VOCABULARY_PATH
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+        source = path
+    spec = yaml.safe_load(text) or {}
+    if not isinstance(spec, dict):
+        raise ValueError(f"{source}: expected a mapping")
+    return Vocabulary(spec, source=source)

@@ -1,0 +1,297 @@
+"""Party matching: which list entries does a written name refer to?
+
+``Matcher.match("三菱重工航空エンジン株式会社")`` returns the CN-ECL entry
+"Mitsubishi Heavy Industries Aero Engines, Ltd." with its score, the name
+form that matched (the Japanese official name) and an explanation.
+
+Decisions (one documented threshold each):
+
+* ``match``    score >= ``MATCH_THRESHOLD``: the name is taken to be the entry.
+* ``possible`` ``REVIEW_THRESHOLD`` <= score < ``MATCH_THRESHOLD``: shown to
+  a reviewer; a screening decision turns it into ``REVIEW``.
+* below ``REVIEW_THRESHOLD``: not reported.
+
+The score is the best alignment score (:mod:`dualuse.matching.score`) over
+every pair of query variant and entry name form, with two adjustments: the
+same name written with other spacing (equal compact keys) scores 0.98, and a
+name compared without its address tail loses 2%. Country is supporting
+evidence: a query country that the entry lists adds 0.02, one that the entry
+does not list takes 0.05 off (entries without countries are not adjusted).
+
+A reference-list entry that is the same organisation as a legal-list entry
+(``same_as``, e.g. the National Defense Academy is both a Japanese military
+user and on the control list) is reported once, as the legal-list entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from dualuse.matching.analyze import NameVariant, analyze
+from dualuse.matching.index import IndexedVariant, NameIndex
+from dualuse.matching.score import Alignment, align
+from dualuse.models.reference import LEGAL_LISTS, ListEntry, NameForm
+
+MATCH_THRESHOLD = 0.85
+REVIEW_THRESHOLD = 0.72
+COMPACT_EQUAL_SCORE = 0.98
+TRUNCATED_FACTOR = 0.98
+COUNTRY_BONUS = 0.02
+COUNTRY_PENALTY = 0.05
+# A name that matches one entry exactly is explained by it: another entry
+# that it matches only approximately is demoted to "possible" unless it
+# scores within this margin of the best (the same name on two lists stays).
+EXPLAINED_MARGIN = 0.02
+EXACT_SCORE = 0.97
+# Lists whose entries are organisational units: a query that adds the name
+# of another unit of the same list ("JGSDF Northern Army", "防衛装備庁艦艇装備研究所")
+# is read as that unit with its parent organisation prefixed.
+UNIT_LISTS = frozenset({"JP-MIL", "US-MIL"})
+UNIT_QUALIFIER_FACTOR = 0.98
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """One entry a name may refer to.
+
+    Attributes:
+        entry: the list entry.
+        score: calibrated similarity in [0, 1] (1.0 = certain).
+        decision: ``match`` or ``possible``.
+        form: the entry's name form that matched best.
+        query_variant, entry_variant: the analysed variants compared.
+        alignment: token alignment behind the score.
+        via: id of a reference-list twin whose form matched, if any.
+        qualifiers: query words read as the name of a parent organisation
+            and set aside ("JGSDF" in "JGSDF Northern Army").
+    """
+
+    entry: ListEntry
+    score: float
+    decision: str
+    form: NameForm
+    query_variant: NameVariant
+    entry_variant: NameVariant
+    alignment: Alignment
+    via: str | None = None
+    qualifiers: tuple[str, ...] = ()
+
+    def explanation(self) -> str:
+        """Explain the match in words a reviewer understands."""
+        parts = [f"matched the {self.form.kind.replace('_', ' ')} form \u201c{self.form.value}\u201d"]
+        if self.via:
+            parts.append(f"(name form of the same organisation in {self.via})")
+        if self.query_variant.compact and self.query_variant.compact == self.entry_variant.compact:
+            parts.append("same name apart from spacing, punctuation or legal form")
+        position = {id(t): i for i, t in enumerate(self.query_variant.tokens)}
+        pairs = sorted(self.alignment.pairs, key=lambda p: min(position.get(id(t), 999) for t in p[0]))
+        same = [
+            q[0].surface if sim >= 1.0 else f"{'+'.join(t.surface for t in q)}≈{'+'.join(t.surface for t in e)}"
+            for q, e, sim in pairs
+        ]
+        if same:
+            parts.append("agreeing: " + ", ".join(same))
+        if self.alignment.query_extra:
+            parts.append("only in the query: " + ", ".join(t.surface for t in self.alignment.query_extra))
+        if self.alignment.entry_extra:
+            parts.append("only in the entry: " + ", ".join(t.surface for t in self.alignment.entry_extra))
+        if self.qualifiers:
+            parts.append("read as naming the parent organisation: " + ", ".join(self.qualifiers))
+        if self.query_variant.truncated:
+            parts.append("address part of the query set aside")
+        return "; ".join(parts)
+
+
+@dataclass
+class _Best:
+    score: float
+    indexed: IndexedVariant
+    query_variant: NameVariant
+    alignment: Alignment
+    qualifiers: tuple[str, ...] = ()
+
+
+class Matcher:
+    """Match names against indexed list entries.
+
+    Args:
+        entries: the list entries to match against.
+        match_threshold, review_threshold: see module docstring.
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[ListEntry],
+        match_threshold: float = MATCH_THRESHOLD,
+        review_threshold: float = REVIEW_THRESHOLD,
+    ):
+        self.index = NameIndex(entries)
+        self.match_threshold = match_threshold
+        self.review_threshold = review_threshold
+        self._by_id = {entry.id: i for i, entry in enumerate(self.index.entries)}
+        self._unit_names: dict[str, dict[str, set[int]]] = {list_id: {} for list_id in UNIT_LISTS}
+        for indexed in self.index.variants:
+            entry = self.index.entries[indexed.entry_index]
+            if entry.list in UNIT_LISTS and indexed.variant.compact:
+                self._unit_names[entry.list].setdefault(indexed.variant.compact, set()).add(indexed.entry_index)
+        self._parents = {
+            i: [self._by_id[r.target_id] for r in entry.relations if r.relation == "parent" and r.target_id in self._by_id]
+            for i, entry in enumerate(self.index.entries)
+        }
+
+    def match(
+        self,
+        name: str,
+        country: str | None = None,
+        lists: Iterable[str] | None = None,
+        limit: int = 5,
+    ) -> list[MatchResult]:
+        """Entries ``name`` may refer to, best first.
+
+        Args:
+            name: the name as written (any script, may include an address).
+            country: ISO alpha-2 code of the party, if known.
+            lists: restrict to these list ids (default: all).
+            limit: maximum number of results.
+
+        Returns:
+            Results with score >= the review threshold, at most ``limit``.
+        """
+        wanted = set(lists) if lists is not None else None
+        query_variants = analyze(name)
+        if not query_variants:
+            return []
+        best: dict[int, _Best] = {}
+        for variant_id in self.index.candidates(query_variants):
+            indexed = self.index.variants[variant_id]
+            entry = self.index.entries[indexed.entry_index]
+            for query_variant in query_variants:
+                if query_variant.mode != indexed.variant.mode:
+                    continue
+                alignment = align(query_variant, indexed.variant, self.index.weight)
+                qualifiers: tuple[str, ...] = ()
+                if alignment.query_extra and entry.list in UNIT_LISTS:
+                    alignment, qualifiers = self._without_unit_qualifiers(query_variant, indexed, alignment)
+                score = alignment.score
+                if query_variant.compact and query_variant.compact == indexed.variant.compact:
+                    score = max(score, COMPACT_EQUAL_SCORE)
+                if query_variant.truncated:
+                    score *= TRUNCATED_FACTOR
+                current = best.get(indexed.entry_index)
+                if current is None or score > current.score:
+                    best[indexed.entry_index] = _Best(score, indexed, query_variant, alignment, qualifiers)
+        results: dict[int, MatchResult] = {}
+        for entry_index, found in best.items():
+            entry = self.index.entries[entry_index]
+            score = _country_adjusted(found.score, country, entry)
+            via = None
+            twin = _legal_twin(entry)
+            if twin is not None and twin in self._by_id:
+                via = entry.id
+                entry_index = self._by_id[twin]
+                entry = self.index.entries[entry_index]
+            if score < self.review_threshold:
+                continue
+            if wanted is not None and entry.list not in wanted:
+                continue
+            previous = results.get(entry_index)
+            if previous is not None and previous.score >= score:
+                continue
+            results[entry_index] = MatchResult(
+                entry=entry,
+                score=round(score, 4),
+                decision="match" if score >= self.match_threshold else "possible",
+                form=found.indexed.form,
+                query_variant=found.query_variant,
+                entry_variant=found.indexed.variant,
+                alignment=found.alignment,
+                via=via,
+                qualifiers=found.qualifiers,
+            )
+        ranked = sorted(results.values(), key=lambda r: (-r.score, r.entry.id))
+        if ranked and ranked[0].score >= EXACT_SCORE:
+            top = ranked[0].score
+            ranked = [
+                r if r.decision != "match" or r.score >= top - EXPLAINED_MARGIN else replace(r, decision="possible")
+                for r in ranked
+            ]
+        return ranked[:limit]
+
+    def _ancestors(self, entry_index: int) -> set[int]:
+        found: set[int] = set()
+        stack = list(self._parents.get(entry_index, []))
+        while stack:
+            parent = stack.pop()
+            if parent not in found:
+                found.add(parent)
+                stack.extend(self._parents.get(parent, []))
+        return found
+
+    def _without_unit_qualifiers(
+        self, query: NameVariant, indexed: IndexedVariant, alignment: Alignment
+    ) -> tuple[Alignment, tuple[str, ...]]:
+        """Re-align with query words that name another unit of the same list set aside.
+
+        "JGSDF Northern Army" against "Northern Army": the unmatched "JGSDF" is
+        an alias of the Japan Ground Self-Defense Force (JP-MIL), so it is
+        read as a prefix naming the service, not as a difference. A unit
+        below the entry is never set aside ("防衛省情報本部" is the Defense
+        Intelligence Headquarters, not the Ministry of Defense).
+        """
+        entry_index = indexed.entry_index
+        list_id = self.index.entries[entry_index].list
+        extra_ids = {id(t) for t in alignment.query_extra}
+        runs: list[list[int]] = []
+        for i, token in enumerate(query.tokens):
+            if id(token) in extra_ids:
+                if runs and runs[-1][-1] == i - 1:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+        names = self._unit_names.get(list_id, {})
+        drop: set[int] = set()
+        tokens = query.tokens
+        for run in runs:
+            # Only a qualifier can be set aside, never the head of the name:
+            # a prefix followed by more words, or a part after a comma.
+            prefix = run[0] == 0 and run[-1] + 1 < len(tokens) and tokens[run[-1] + 1].segment == 0
+            after_comma = all(tokens[i].segment > 0 for i in run)
+            if not (prefix or after_comma):
+                continue
+            compact = "".join(_compact_piece(query.tokens[i]) for i in run)
+            units = names.get(compact, set())
+            if any(unit != entry_index and entry_index not in self._ancestors(unit) for unit in units):
+                drop.update(run)
+        if not drop:
+            return alignment, ()
+        kept = tuple(t for i, t in enumerate(query.tokens) if i not in drop)
+        if not kept:
+            return alignment, ()
+        trimmed = replace(query, tokens=kept)
+        realigned = align(trimmed, indexed.variant, self.index.weight)
+        dropped = tuple(query.tokens[i].surface for i in sorted(drop))
+        return replace(realigned, score=realigned.score * UNIT_QUALIFIER_FACTOR), dropped
+
+
+def _compact_piece(token) -> str:
+    """The token as it contributes to a compact key (its written form, folded)."""
+    return token.surface
+
+
+def _legal_twin(entry: ListEntry) -> str | None:
+    """Id of the legal-list entry a reference-list entry is the same organisation as."""
+    if entry.list in LEGAL_LISTS:
+        return None
+    for relation in entry.relations:
+        if relation.relation == "same_as" and relation.target_id and relation.target_id.split(":", 1)[0] in LEGAL_LISTS:
+            return relation.target_id
+    return None
+
+
+def _country_adjusted(score: float, country: str | None, entry: ListEntry) -> float:
+    if not country or not entry.countries:
+        return score
+    if country.upper() in entry.countries:
+        return min(1.0, score + COUNTRY_BONUS)
+    return max(0.0, score - COUNTRY_PENALTY)

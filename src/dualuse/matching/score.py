@@ -1,0 +1,280 @@
+"""Token-aligned similarity between two analysed names.
+
+The score is a weighted Dice coefficient over an alignment of tokens:
+
+    score = sum(sim(q, c) * (w(q) + w(c)) for aligned pairs)
+            / (sum(w(q) for all query tokens) + sum(w(c) for all entry tokens))
+
+so every token that has no partner on the other side - an extra
+"Thermal" in "Mitsubishi Heavy Industries Thermal Systems", a missing
+"Parachute" in "Fujikura Ltd." - pulls the score down by its weight. Weights
+come from how rare a token is among the listed names (inverse document
+frequency) times a role factor: generic words (Industries, a leading
+"Japan") weigh little, qualifiers (Holdings, a trailing country) weigh more.
+
+Token similarity (``token_similarity``):
+
+* equal text: 1.0; equal loose key (long vowels, voicing marks): 0.95;
+* an abbreviation (``hvy``/``heavy``, ``eng``/``engineering``): 0.85;
+* a typo (optimal-string-alignment distance 1 for words of 4-7 letters, up
+  to 2 from 8 letters): ``1 - d / (length + 1)``; words of three letters or
+  fewer must be equal (``NOK`` is not ``NOF``);
+* Han characters must be equal; where exactly one Han character differs
+  on both sides of names of six or more characters and the two look alike
+  (same radical: 械/槭), the pair earns half credit.
+
+Acronyms are aligned to the run of words they abbreviate (``MHI`` with
+"Mitsubishi Heavy Industries", ``D&NS`` with "Defense & National Security").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from dualuse.matching.analyze import NameVariant, Token
+
+ACRONYM_SIMILARITY = 0.9
+# Distinct words that name-writers use for the same thing (海事/海洋 rendered
+# "maritime"/"marine"); symmetric.
+_RELATED = {("maritime", "marine"): 0.8}
+RELATED_TOKENS = {**_RELATED, **{(b, a): v for (a, b), v in _RELATED.items()}}
+# Each token left without a partner multiplies the score by this factor
+# (contiguous unmatched Han characters count once): an extra distinguishing
+# word on either side counts against a match beyond its share of the weight.
+UNMATCHED_PENALTY = {
+    "normal": 0.88,
+    "qualifier": 0.85,
+    "country": 0.85,
+    "generic": 0.93,
+    "country_lead": 0.96,
+}
+HAN_MIN_FOR_SUBSTITUTION = 6
+HAN_LOOKALIKE_DISTANCE = 400
+ABBREVIATION_SIMILARITY = 0.85
+LOOSE_SIMILARITY = 0.95
+HAN_SUBSTITUTION_CREDIT = 0.5
+_CONNECTORS = frozenset({"of", "for", "the", "and", "&", "de"})
+_WORDISH = frozenset({"word", "num"})
+
+WeightFn = Callable[[Token, bool], float]
+_DISTINCTIVE_ROLES = frozenset({"normal", "qualifier", "country"})
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The result of comparing two variants.
+
+    Attributes:
+        score: weighted Dice similarity in [0, 1].
+        pairs: aligned ``(query tokens, entry tokens, similarity)``; a side
+            has several tokens when an acronym was aligned to a run of words.
+        query_extra: query tokens without a partner.
+        entry_extra: entry tokens without a partner.
+    """
+
+    score: float
+    pairs: tuple[tuple[tuple[Token, ...], tuple[Token, ...], float], ...]
+    query_extra: tuple[Token, ...]
+    entry_extra: tuple[Token, ...]
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def _acronym_like(text: str) -> bool:
+    """Short consonant clusters (JGSDF, JASDF, NTC) are codes: a one-letter change is another code."""
+    return len(text) <= 6 and sum(ch in _VOWELS for ch in text) <= 1
+
+
+def _is_abbreviation(short: str, long: str) -> bool:
+    """``short`` abbreviates ``long``: same first letter, letters in order, at most five letters, clearly shorter."""
+    if not 3 <= len(short) <= 5 or len(long) < len(short) + 3 or short[0] != long[0] or not short.isalpha():
+        return False
+    if long.startswith(short):
+        return True
+    position = 0
+    for ch in short:
+        position = long.find(ch, position)
+        if position < 0:
+            return False
+        position += 1
+    return True
+
+
+def token_similarity(a: Token, b: Token) -> float:
+    """Similarity of two tokens in [0, 1] (0 when they cannot be compared)."""
+    if a.kind == "han" or b.kind == "han":
+        return 1.0 if a.kind == b.kind and a.text == b.text else 0.0
+    if (a.kind == "kana") != (b.kind == "kana"):
+        return 0.0
+    if a.text == b.text:
+        return 1.0
+    if a.kind == "num" or b.kind == "num":
+        return 0.0
+    if a.loose == b.loose and len(a.loose) >= 2:
+        return LOOSE_SIMILARITY
+    if a.kind == "word" and (_is_abbreviation(a.text, b.text) or _is_abbreviation(b.text, a.text)):
+        return ABBREVIATION_SIMILARITY
+    related = RELATED_TOKENS.get((a.text, b.text))
+    if related is not None:
+        return related
+    shorter = min(len(a.loose), len(b.loose))
+    longer = max(len(a.loose), len(b.loose))
+    if a.kind == "kana":
+        if shorter < 3:
+            return 0.0
+    elif shorter < 5 or _acronym_like(a.text) or _acronym_like(b.text):
+        return 0.0
+    limit = 2 if shorter >= 8 else 1
+    distance = OSA.distance(a.loose, b.loose, score_cutoff=limit)
+    if distance > limit:
+        return 0.0
+    return 1.0 - distance / (longer + 1)
+
+
+def _initial(token: Token) -> str:
+    """First letter as written ("nippon" -> "n" although its text is "jp"); concept tokens use their text."""
+    return token.text[:1] if token.concept else (token.surface or token.text)[:1]
+
+
+def _acronym_span(acronym: str, words: Sequence[Token], taken: set[int]) -> tuple[int, ...] | None:
+    """Indices of a run of ``words`` whose initials spell ``acronym``.
+
+    Connector words (of, for, the, and, &) may be skipped unless the acronym
+    spells them (``D&NS``).
+    """
+    letters = acronym.replace(".", "")
+    if not 2 <= len(letters) <= 6:
+        return None
+    for start in range(len(words)):
+        if start in taken or words[start].kind != "word" or _initial(words[start]) != letters[0]:
+            continue
+        picked: list[int] = []
+        position = 0
+        i = start
+        while i < len(words) and position < len(letters):
+            word = words[i]
+            if i in taken or word.kind != "word":
+                break
+            if _initial(word) == letters[position]:
+                picked.append(i)
+                position += 1
+            elif word.text not in _CONNECTORS:
+                break
+            i += 1
+        if position == len(letters) and len(picked) >= 2:
+            return tuple(picked)
+    return None
+
+
+def _look_alike(a: str, b: str) -> bool:
+    """Two Han characters likely confused in OCR or typing (械/槭).
+
+    The CJK Unified Ideographs block is ordered by radical, then stroke
+    count, so characters that share a radical lie close together; a
+    substitution between them is a plausible misreading, while 海/陆 or
+    东/西 (far apart) are different words.
+    """
+    return abs(ord(a) - ord(b)) <= HAN_LOOKALIKE_DISTANCE
+
+
+def _is_short(tokens: Sequence[Token]) -> bool:
+    """A name with at most one distinguishing token (Han characters count two to a word)."""
+    words = sum(t.role in _DISTINCTIVE_ROLES and t.kind != "han" for t in tokens)
+    han = sum(t.kind == "han" for t in tokens)
+    return words + (han + 1) // 2 <= 1
+
+
+def _unmatched_penalty(tokens: Sequence[Token], used: set[int]) -> float:
+    factor = 1.0
+    previous_unmatched_han = False
+    for i, token in enumerate(tokens):
+        if i in used:
+            previous_unmatched_han = False
+            continue
+        if token.kind == "han":
+            if not previous_unmatched_han:
+                factor *= UNMATCHED_PENALTY["normal"]
+            previous_unmatched_han = True
+            continue
+        previous_unmatched_han = False
+        factor *= UNMATCHED_PENALTY.get(token.role, UNMATCHED_PENALTY["normal"])
+    return factor
+
+
+def align(query: NameVariant, entry: NameVariant, weight: WeightFn) -> Alignment:
+    """Align ``query`` with ``entry`` and score the alignment.
+
+    Args:
+        query, entry: analysed variants of the same mode.
+        weight: token weight function (see :class:`dualuse.matching.index.NameIndex`).
+
+    Returns:
+        An :class:`Alignment`; ``score`` is 0.0 when nothing aligns.
+    """
+    q_tokens, e_tokens = query.tokens, entry.tokens
+    q_short = _is_short(q_tokens)
+    e_short = _is_short(e_tokens)
+    q_weights = [weight(t, q_short) for t in q_tokens]
+    e_weights = [weight(t, e_short) for t in e_tokens]
+    candidates: list[tuple[float, float, int, int]] = []
+    for i, q in enumerate(q_tokens):
+        for j, e in enumerate(e_tokens):
+            sim = token_similarity(q, e)
+            if sim > 0.0:
+                candidates.append((sim * (q_weights[i] + e_weights[j]), sim, i, j))
+    candidates.sort(key=lambda c: (-c[0], c[2], c[3]))
+    used_q: set[int] = set()
+    used_e: set[int] = set()
+    pairs: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    for _, sim, i, j in candidates:
+        if i in used_q or j in used_e:
+            continue
+        used_q.add(i)
+        used_e.add(j)
+        pairs.append(((i,), (j,), sim))
+
+    # Acronyms against runs of words, both ways.
+    for acr_side, acr_tokens, acr_used, run_tokens, run_used in (
+        ("q", q_tokens, used_q, e_tokens, used_e),
+        ("e", e_tokens, used_e, q_tokens, used_q),
+    ):
+        for i, token in enumerate(acr_tokens):
+            if i in acr_used or token.kind != "word":
+                continue
+            span = _acronym_span(token.text, run_tokens, run_used)
+            if span is None:
+                continue
+            acr_used.add(i)
+            run_used.update(span)
+            pair = ((i,), span, ACRONYM_SIMILARITY) if acr_side == "q" else (span, (i,), ACRONYM_SIMILARITY)
+            pairs.append(pair)
+
+    # Half credit for Han characters substituted one for one (海事/海洋).
+    q_han = [i for i, t in enumerate(q_tokens) if i not in used_q and t.kind == "han"]
+    e_han = [j for j, t in enumerate(e_tokens) if j not in used_e and t.kind == "han"]
+    q_han_total = sum(t.kind == "han" for t in q_tokens)
+    e_han_total = sum(t.kind == "han" for t in e_tokens)
+    if (
+        len(q_han) == len(e_han) == 1
+        and min(q_han_total, e_han_total) >= HAN_MIN_FOR_SUBSTITUTION
+        and _look_alike(q_tokens[q_han[0]].text, e_tokens[e_han[0]].text)
+    ):
+        used_q.add(q_han[0])
+        used_e.add(e_han[0])
+        pairs.append(((q_han[0],), (e_han[0],), HAN_SUBSTITUTION_CREDIT))
+
+    total = sum(q_weights) + sum(e_weights)
+    if total <= 0:
+        return Alignment(0.0, (), q_tokens, e_tokens)
+    gained = sum(sim * (sum(q_weights[i] for i in qs) + sum(e_weights[j] for j in es)) for qs, es, sim in pairs)
+    penalty = _unmatched_penalty(q_tokens, used_q) * _unmatched_penalty(e_tokens, used_e)
+    return Alignment(
+        score=min(1.0, gained / total) * penalty,
+        pairs=tuple((tuple(q_tokens[i] for i in qs), tuple(e_tokens[j] for j in es), sim) for qs, es, sim in pairs),
+        query_extra=tuple(t for i, t in enumerate(q_tokens) if i not in used_q),
+        entry_extra=tuple(t for j, t in enumerate(e_tokens) if j not in used_e),
+    )

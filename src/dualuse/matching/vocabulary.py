@@ -1,0 +1,91 @@
+"""The analyser's word lists, loaded once from the YAML files beside this module.
+
+* ``legal_forms.yaml``  legal forms set aside before comparison
+* ``terms.yaml``        generic words, qualifiers, country words,
+  abbreviations, spelling variants and CJK terms with concept tokens
+* ``address_words.yaml`` words that mark an address tail
+
+All CJK entries are folded to simplified characters on load so that the
+files may be written in any script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from dualuse.text.fold import fold_cjk
+
+
+@dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """Word lists used by :mod:`dualuse.matching.analyze`.
+
+    Attributes:
+        latin_legal_forms: token sequences (tuples of lower-case tokens),
+            longest first.
+        latin_leading: token sequences dropped only at the start of a name.
+        cjk_legal_forms: folded CJK strings, longest first.
+        generic: low-weight tokens.
+        qualifiers: tokens that mark a different organisation of a group.
+        latin_countries: country word (may be two tokens joined by a space)
+            -> ISO code or region tag.
+        cjk_countries: folded CJK country word -> code.
+        abbreviations: short form -> expansion (one token).
+        spellings: variant spelling -> canonical token.
+        cjk_terms: folded CJK term -> concept tokens (may be empty: the term
+            is dropped), longest first.
+        address_suffixes, address_words, address_places, cjk_address_markers:
+            address recognition.
+    """
+
+    latin_legal_forms: tuple[tuple[str, ...], ...]
+    latin_leading: tuple[tuple[str, ...], ...]
+    cjk_legal_forms: tuple[str, ...]
+    generic: frozenset[str]
+    qualifiers: frozenset[str]
+    latin_countries: dict[str, str]
+    cjk_countries: dict[str, str]
+    abbreviations: dict[str, str]
+    spellings: dict[str, str]
+    cjk_terms: dict[str, tuple[str, ...]]
+    address_suffixes: tuple[str, ...]
+    address_words: frozenset[str]
+    address_places: frozenset[str]
+    cjk_address_markers: tuple[str, ...]
+
+
+def _read(name: str) -> dict:
+    return yaml.safe_load(resources.files("dualuse.matching").joinpath(name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """Load and cache the vocabulary (raises ``yaml.YAMLError`` on a malformed file)."""
+    legal = _read("legal_forms.yaml")
+    terms = _read("terms.yaml")
+    address = _read("address_words.yaml")
+    latin_forms = sorted({tuple(str(t) for t in form) for form in legal["latin"]}, key=len, reverse=True)
+    cjk_forms = sorted({fold_cjk(str(f)) for f in legal["cjk"]}, key=len, reverse=True)
+    cjk_terms = {
+        fold_cjk(str(term)): tuple(str(concept).split()) for term, concept in (terms.get("cjk_terms") or {}).items()
+    }
+    return Vocabulary(
+        latin_legal_forms=tuple(latin_forms),
+        latin_leading=tuple(tuple(str(t) for t in form) for form in legal.get("latin_leading", [])),
+        cjk_legal_forms=tuple(cjk_forms),
+        generic=frozenset(str(t) for t in terms["generic"]),
+        qualifiers=frozenset(str(t) for t in terms["qualifiers"]),
+        latin_countries={str(k): str(v) for k, v in terms["countries"]["latin"].items()},
+        cjk_countries={fold_cjk(str(k)): str(v) for k, v in terms["countries"]["cjk"].items()},
+        abbreviations={str(k): str(v) for k, v in terms["abbreviations"].items()},
+        spellings={str(k): str(v) for k, v in terms["spellings"].items()},
+        cjk_terms=dict(sorted(cjk_terms.items(), key=lambda kv: len(kv[0]), reverse=True)),
+        address_suffixes=tuple(str(s).lstrip("-") for s in address["suffixes"]),
+        address_words=frozenset(str(w) for w in address["words"]),
+        address_places=frozenset(str(w) for w in address["places"]),
+        cjk_address_markers=tuple(fold_cjk(str(m)) for m in address["cjk_markers"]),
+    )

@@ -1,0 +1,231 @@
+"""Write decisions as JSON Lines, CSV or XLSX, atomically.
+
+* JSON Lines: one :class:`~dualuse.models.decision.Decision` per line, the
+  full record (reasons in English and Chinese, hits with explanations,
+  per-line results, versions). This is the format for the audit trail and
+  for other tools.
+* CSV: one row per item line, shipment columns repeated (the same layout
+  as the flat input), with the shipment verdict, the line verdict, the
+  control code, the citations, the hits and the licence terms.
+* XLSX: three sheets - ``Decisions`` (one row per shipment), ``Lines``
+  (one row per item line) and ``Hits`` (one row per list hit).
+
+Files are written to a temporary file beside the target and moved into
+place only when complete, so a failure never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from dualuse.models.decision import Decision
+
+FORMATS = ("jsonl", "csv", "xlsx")
+VERDICT_FILLS = {
+    "PROHIBITED": "F4B6B6",
+    "REVIEW": "FCE4B0",
+    "LICENSE_REQUIRED": "FFF2A8",
+    "NOT_CONTROLLED": "CDEBC5",
+}
+
+
+def _citations(decision: Decision) -> str:
+    seen: list[str] = []
+    for reason in decision.reasons:
+        if reason.citation not in seen:
+            seen.append(reason.citation)
+    return " | ".join(seen)
+
+
+def _hits_text(decision: Decision, role: str | None = None) -> str:
+    return "; ".join(
+        f"{h.role}: {h.list} {h.name} ({h.decision} {h.score:.2f}, {h.status})"
+        for h in decision.hits
+        if role is None or h.role == role
+    )
+
+
+def _licence_text(decision: Decision) -> tuple[str, str]:
+    if decision.licence is None:
+        return "", ""
+    return ", ".join(decision.licence.allowed), " | ".join(decision.licence.conditions)
+
+
+def decision_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
+    """One flat row per shipment (the ``Decisions`` sheet)."""
+    rows = []
+    for d in decisions:
+        allowed, conditions = _licence_text(d)
+        rows.append(
+            {
+                "shipment id": d.id,
+                "verdict": d.verdict,
+                "as of": d.as_of.isoformat(),
+                "rules applied": ", ".join(dict.fromkeys(r.rule_id for r in d.reasons)),
+                "citations": _citations(d),
+                "reasons (en)": " | ".join(dict.fromkeys(r.text_en for r in d.reasons if r.verdict == d.verdict)),
+                "reasons (zh)": " | ".join(dict.fromkeys(r.text_zh for r in d.reasons if r.verdict == d.verdict)),
+                "hits": _hits_text(d),
+                "licence types allowed": allowed,
+                "licence conditions": conditions,
+                "warnings": " | ".join(d.warnings),
+                "data version": d.data_version,
+                "rules version": d.rules_version,
+                "engine version": d.engine_version,
+            }
+        )
+    return rows
+
+
+def line_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
+    """One flat row per item line (the CSV layout and the ``Lines`` sheet)."""
+    rows = []
+    for d in decisions:
+        for line in d.lines:
+            rows.append(
+                {
+                    "shipment id": d.id,
+                    "shipment verdict": d.verdict,
+                    "line": line.line,
+                    "description": line.description,
+                    "line verdict": line.verdict,
+                    "item status": line.item.status,
+                    "control code": line.item.control_code or "",
+                    "candidate codes": ", ".join(line.item.candidates),
+                    "jurisdiction": line.item.jurisdiction,
+                    "rules": ", ".join(dict.fromkeys(r.rule_id for r in line.reasons)),
+                    "citations": " | ".join(dict.fromkeys(r.citation for r in line.reasons)),
+                    "reasons (en)": " | ".join(dict.fromkeys(r.text_en for r in line.reasons if r.verdict == line.verdict)),
+                    "licence types allowed": ", ".join(line.licence.allowed) if line.licence else "",
+                    "hits": _hits_text(d),
+                    "as of": d.as_of.isoformat(),
+                    "data version": d.data_version,
+                    "rules version": d.rules_version,
+                }
+            )
+    return rows
+
+
+def hit_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
+    """One flat row per list hit (the ``Hits`` sheet)."""
+    return [
+        {
+            "shipment id": d.id,
+            "role": h.role,
+            "name as written": h.query,
+            "list": h.list,
+            "entry": h.name,
+            "entry id": h.entry_id,
+            "matched form": h.matched_form,
+            "form kind": h.matched_form_kind,
+            "score": h.score,
+            "decision": h.decision,
+            "status on date": h.status,
+            "listing": h.listing or "",
+            "listed on": h.listed_on.isoformat() if h.listed_on else "",
+            "explanation": h.explanation,
+        }
+        for d in decisions
+        for h in d.hits
+    ]
+
+
+def _atomic_write_bytes(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def jsonl_bytes(decisions: Sequence[Decision]) -> bytes:
+    """Decisions as UTF-8 JSON Lines."""
+    return "".join(d.model_dump_json() + "\n" for d in decisions).encode("utf-8")
+
+
+def csv_bytes(decisions: Sequence[Decision]) -> bytes:
+    """Decisions as UTF-8 CSV with BOM (so spreadsheet programs read the CJK text), one row per line."""
+    rows = line_rows(decisions)
+    buffer = io.StringIO()
+    fieldnames = list(rows[0]) if rows else ["shipment id", "shipment verdict"]
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames)
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _sheet(workbook: Workbook, title: str, rows: list[dict[str, object]], verdict_columns: Sequence[str]) -> None:
+    sheet = workbook.create_sheet(title)
+    if not rows:
+        sheet.append(["(none)"])
+        return
+    headers = list(rows[0])
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row[h] for h in headers])
+    for column in verdict_columns:
+        if column not in headers:
+            continue
+        index = headers.index(column) + 1
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            fill = VERDICT_FILLS.get(str(cell.value))
+            if fill:
+                cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+    for i, header in enumerate(headers, start=1):
+        width = min(60, max(len(header), *(len(str(r[header])) for r in rows[:200])) + 2)
+        sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = width
+    for row_cells in sheet.iter_rows(min_row=2):
+        for cell in row_cells:
+            cell.alignment = Alignment(vertical="top", wrap_text=len(str(cell.value or "")) > 60)
+    sheet.freeze_panes = "A2"
+
+
+def xlsx_bytes(decisions: Sequence[Decision]) -> bytes:
+    """Decisions as an XLSX workbook with Decisions, Lines and Hits sheets."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _sheet(workbook, "Decisions", decision_rows(decisions), ["verdict"])
+    _sheet(workbook, "Lines", line_rows(decisions), ["shipment verdict", "line verdict"])
+    _sheet(workbook, "Hits", hit_rows(decisions), [])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_decisions(decisions: Sequence[Decision], path: str | Path, format: str) -> Path:
+    """Write ``decisions`` to ``path`` in ``format`` (``jsonl``, ``csv`` or ``xlsx``), atomically.
+
+    Raises:
+        ValueError: unknown format.
+        OSError: the file cannot be written (nothing is left behind).
+    """
+    encoders = {"jsonl": jsonl_bytes, "csv": csv_bytes, "xlsx": xlsx_bytes}
+    if format not in encoders:
+        raise ValueError(f"unknown output format {format!r}; expected one of {', '.join(FORMATS)}")
+    target = Path(path)
+    _atomic_write_bytes(target, encoders[format](decisions))
+    return target
+
+
+def write_json_lines(objects: Iterable[dict], path: str | Path | None) -> str | None:
+    """Write plain JSON objects as JSON Lines to ``path`` (atomically), or return the text when ``path`` is None."""
+    text = "".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in objects)
+    if path is None:
+        return text
+    _atomic_write_bytes(Path(path), text.encode("utf-8"))
+    return None

@@ -1,0 +1,153 @@
+"""Load the packaged reference data (cached).
+
+The data files live in the package (``dualuse/data``) and are read with
+:mod:`importlib.resources`; the package never reads ``../shared``. A
+different data directory (e.g. an updated list set) can be used by passing
+``data_dir=...`` or by setting the environment variable ``DUALUSE_DATA_DIR``;
+the argument wins over the variable.
+
+Results are cached per data directory. The returned models are shared
+between callers: treat them as read-only (use ``model_copy`` to modify).
+Call :func:`clear_cache` after changing files on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from dualuse.models.reference import ControlEntry, DataManifest, ListEntry, ListInfo
+
+ENV_VAR = "DUALUSE_DATA_DIR"
+PACKAGE_KEY = "<package>"
+
+ENTITIES = "entities.jsonl"
+LISTS = "lists.json"
+CATALOGUE = "catalogue.jsonl"
+HS6 = "hs6.json"
+MANIFEST = "manifest.json"
+QUALITY_REPORT = "catalogue_quality.md"
+
+
+def _key(data_dir: str | Path | None) -> str:
+    if data_dir is not None:
+        return str(Path(data_dir).expanduser().resolve())
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return str(Path(env).expanduser().resolve())
+    return PACKAGE_KEY
+
+
+def data_location(data_dir: str | Path | None = None) -> str:
+    """Where data is read from: a directory path, or ``<package>``."""
+    return _key(data_dir)
+
+
+def read_text(name: str, data_dir: str | Path | None = None) -> str:
+    """Text of one data file from the override directory or the package.
+
+    Raises:
+        FileNotFoundError: the file is missing (run ``python -m dualuse.refdata.build``).
+    """
+    key = _key(data_dir)
+    if key == PACKAGE_KEY:
+        resource = resources.files("dualuse").joinpath("data", name)
+        if not resource.is_file():
+            raise FileNotFoundError(
+                f"packaged data file {name} is missing; run `python -m dualuse.refdata.build`"
+            )
+        return resource.read_text(encoding="utf-8")
+    path = Path(key) / name
+    if not path.is_file():
+        raise FileNotFoundError(f"data file {path} is missing")
+    return path.read_text(encoding="utf-8")
+
+
+def read_bytes(name: str, data_dir: str | Path | None = None) -> bytes:
+    """Bytes of one data file (for hashing); see :func:`read_text`."""
+    key = _key(data_dir)
+    if key == PACKAGE_KEY:
+        resource = resources.files("dualuse").joinpath("data", name)
+        if not resource.is_file():
+            raise FileNotFoundError(f"packaged data file {name} is missing; run `python -m dualuse.refdata.build`")
+        return resource.read_bytes()
+    path = Path(key) / name
+    if not path.is_file():
+        raise FileNotFoundError(f"data file {path} is missing")
+    return path.read_bytes()
+
+
+def _lines(text: str):
+    for line in text.splitlines():
+        if line.strip():
+            yield json.loads(line)
+
+
+@lru_cache(maxsize=8)
+def _entries(key: str) -> tuple[ListEntry, ...]:
+    return tuple(ListEntry.model_validate(obj) for obj in _lines(read_text(ENTITIES, None if key == PACKAGE_KEY else key)))
+
+
+@lru_cache(maxsize=8)
+def _lists(key: str) -> tuple[ListInfo, ...]:
+    data = json.loads(read_text(LISTS, None if key == PACKAGE_KEY else key))
+    return tuple(ListInfo.model_validate(obj) for obj in data)
+
+
+@lru_cache(maxsize=8)
+def _catalogue(key: str) -> tuple[ControlEntry, ...]:
+    return tuple(ControlEntry.model_validate(obj) for obj in _lines(read_text(CATALOGUE, None if key == PACKAGE_KEY else key)))
+
+
+@lru_cache(maxsize=8)
+def _hs6(key: str) -> dict[str, str]:
+    return json.loads(read_text(HS6, None if key == PACKAGE_KEY else key))
+
+
+@lru_cache(maxsize=8)
+def _manifest(key: str) -> DataManifest:
+    return DataManifest.model_validate_json(read_text(MANIFEST, None if key == PACKAGE_KEY else key))
+
+
+def load_entries(data_dir: str | Path | None = None) -> list[ListEntry]:
+    """All list entries (MOFCOM lists and reference lists), in list then id order."""
+    return list(_entries(_key(data_dir)))
+
+
+def entries_by_id(data_dir: str | Path | None = None) -> dict[str, ListEntry]:
+    """``{entry id: entry}``."""
+    return {e.id: e for e in _entries(_key(data_dir))}
+
+
+def load_lists(data_dir: str | Path | None = None) -> list[ListInfo]:
+    """One :class:`ListInfo` per list."""
+    return list(_lists(_key(data_dir)))
+
+
+def load_catalogue(data_dir: str | Path | None = None) -> list[ControlEntry]:
+    """Control entries of the 2026 licence catalogue (export part; see ``catalogue_quality.md``)."""
+    return list(_catalogue(_key(data_dir)))
+
+
+def load_hs6(data_dir: str | Path | None = None) -> dict[str, str]:
+    """HS 2022 descriptions: 2-digit chapters, 4-digit headings, 6-digit subheadings."""
+    return dict(_hs6(_key(data_dir)))
+
+
+def load_manifest(data_dir: str | Path | None = None) -> DataManifest:
+    """The data manifest (version, sources, file hashes)."""
+    return _manifest(_key(data_dir))
+
+
+def data_version(data_dir: str | Path | None = None) -> str:
+    """The data version string, e.g. ``2026-08-05+3f2a9c1b``."""
+    return load_manifest(data_dir).version
+
+
+def clear_cache() -> None:
+    """Forget everything loaded so far."""
+    for fn in (_entries, _lists, _catalogue, _hs6, _manifest):
+        fn.cache_clear()

@@ -1,0 +1,76 @@
+"""The facts a rule set is evaluated against, gathered by the screening pipeline.
+
+Everything a rule may look at is computed before the rules run, so rule
+evaluation is a pure function of (rule set, facts) and can be replayed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dualuse.classification.end_use import EndUseAnalysis
+from dualuse.classification.items import ItemResult
+from dualuse.matching.matcher import MatchResult
+from dualuse.models.shipment import ItemLine, Party, Shipment
+
+ROLE_LABELS = {
+    "exporter": ("exporter", "出口经营者"),
+    "consignee": ("consignee", "收货人"),
+    "end_user": ("end user", "最终用户"),
+    "intermediary": ("intermediary", "中间商"),
+}
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    """A party of the shipment and the list entries its name matched.
+
+    Attributes:
+        role: ``exporter``, ``consignee``, ``end_user`` or ``intermediary``.
+        index: position among intermediaries (0 otherwise).
+        party: the party as written.
+        matches: match results (``match`` and ``possible``), best first.
+    """
+
+    role: str
+    index: int
+    party: Party
+    matches: tuple[MatchResult, ...]
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """An item line with its classification and its nexus with China.
+
+    Attributes:
+        line: the item line as written.
+        item: the classifier's finding.
+        jurisdiction: ``cn_export``, ``cn_origin_transfer``, ``cn_content``,
+            ``origin_unknown`` or ``outside``.
+        jurisdiction_note: why.
+    """
+
+    line: ItemLine
+    item: ItemResult
+    jurisdiction: str
+    jurisdiction_note: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the rules are evaluated against.
+
+    Attributes:
+        shipment: the shipment.
+        as_of: the date rules and list statuses are evaluated at.
+        parties: one entry per party.
+        lines: one entry per item line, in input order.
+        end_use: the analysis of the declared end use.
+    """
+
+    shipment: Shipment
+    as_of: dt.date
+    parties: tuple[PartyFacts, ...]
+    lines: tuple[LineFacts, ...]
+    end_use: EndUseAnalysis

@@ -1,0 +1,1 @@
+"""Text utilities shared by matching and classification (script folding)."""
