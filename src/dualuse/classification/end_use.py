@@ -29,7 +29,7 @@ Text and terms are normalised the same way: NFKC (full-width → ASCII,
 half-width → full-width katakana, compatibility ideographs), case-fold, dash
 and apostrophe variants unified, zero-width characters and variation
 selectors dropped, and Han characters folded to simplified Chinese with
-:func:`dualuse.classification.script_fold.fold_cjk` (so 陸上自衛隊, 陸上自衞隊
+:func:`dualuse.text.fold.fold_cjk` (so 陸上自衛隊, 陸上自衞隊
 and 陆上自卫队 are the same string).  Latin terms are matched on word
 boundaries (``arms`` does not match ``farms``; ``tank`` is not a term at all,
 see the lexicon) with an optional plural/possessive suffix, flexible
@@ -72,7 +72,7 @@ from typing import Literal, NamedTuple
 
 import yaml
 
-from dualuse.classification.script_fold import cjk_fold_table
+from dualuse.text.fold import cjk_fold_table
 from dualuse.models.countries import is_country_code
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Tests for dualuse.classification.script_fold (CJK per-character fold)."""
+"""Tests for dualuse.text.fold (CJK per-character fold)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dualuse.classification.script_fold import FIXES, cjk_fold_table, fold_char, fold_cjk, is_han
+from dualuse.text.fold import FIXES, cjk_fold_table, fold_char, fold_cjk, is_han
 
 # (input character, expected simplified form) – Japanese shinjitai and
 # traditional forms, checked one character at a time.
