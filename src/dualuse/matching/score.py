@@ -130,6 +130,10 @@ def token_similarity(a: Token, b: Token) -> float:
         return 0.0
     limit = 2 if shorter >= 8 else 1
     distance = OSA.distance(a.loose, b.loose, score_cutoff=limit)
+    if distance > 0 and a.kind == "word":
+        # compare as written too: a typo in a plural ("Msterials") escapes
+        # the spelling fold that turned "Materials" into "material"
+        distance = min(distance, OSA.distance(a.surface.lower(), b.surface.lower(), score_cutoff=limit))
     if distance > limit:
         return 0.0
     return 1.0 - distance / (longer + 1)
