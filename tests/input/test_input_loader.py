@@ -387,8 +387,10 @@ def test_empty_and_header_only_files(tmp_path: Path) -> None:
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"save old \.xls workbooks as \.xlsx"):
+    with pytest.raises(InputError, match=r"save \.xls and \.xlsm workbooks as \.xlsx"):
         load_shipments(write(tmp_path, "old.xls", "x"))
+    with pytest.raises(InputError, match=r"save \.xls and \.xlsm workbooks as \.xlsx"):
+        load_shipments(write(tmp_path, "macro.xlsm", "x"))
     with pytest.raises(InputError, match="cannot tell the format from extension '.pdf'"):
         load_shipments(write(tmp_path, "s.pdf", "x"))
     with pytest.raises(InputError, match="cannot read the file"):

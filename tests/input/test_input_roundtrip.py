@@ -4,7 +4,9 @@ The writer below is deliberately independent of the loader: it flattens
 shipments one row per item line with headers in English, Chinese, Japanese or
 the canonical names, interleaves the rows of different shipments (keeping
 each shipment's line order), writes dates in any accepted form, and saves CSV
-in any supported encoding that can hold the text.
+in any supported encoding that can hold the text (naming GB18030 and CP932
+explicitly: random characters are not text, so detecting between them is
+tested on real text in test_input_encoding.py).
 """
 
 from __future__ import annotations
@@ -89,11 +91,19 @@ def _not_a_number(value: str) -> bool:
     return False
 
 
-parameter_value = st.one_of(finite, text.filter(_not_a_number))
+# XLSX keeps 15-16 significant digits (openpyxl writes 16, Excel keeps 15), so
+# workbooks get decimal-like numbers; CSV gets any finite double.
+decimal_like = st.integers(-10**12, 10**12).map(lambda i: i / 1000)
+NUMBERS = {
+    "csv": {"any": finite, "nonneg": st.floats(0, 1e300), "share": st.floats(0, 1)},
+    "xlsx": {"any": decimal_like, "nonneg": decimal_like.map(abs),
+             "share": st.integers(0, 10**6).map(lambda i: i / 10**6)},
+}
 
 
 @st.composite
-def item_lines(draw: st.DrawFn) -> list[ItemLine]:
+def item_lines(draw: st.DrawFn, kind: str) -> list[ItemLine]:
+    num = NUMBERS[kind]
     numbers = draw(st.lists(st.integers(1, 9999), min_size=1, max_size=4, unique=True))
     return [
         ItemLine(
@@ -102,30 +112,35 @@ def item_lines(draw: st.DrawFn) -> list[ItemLine]:
             control_code=draw(st.none() | text),
             hs_code=draw(st.none() | st.from_regex(r"[0-9]{4,10}", fullmatch=True)),
             origin_country=draw(optional_country),
-            china_origin_value_share=draw(st.none() | st.floats(0, 1)),
-            quantity=draw(st.none() | finite),
+            china_origin_value_share=draw(st.none() | num["share"]),
+            quantity=draw(st.none() | num["any"]),
             unit=draw(st.none() | text),
-            value=draw(st.none() | st.floats(0, 1e12)),
+            value=draw(st.none() | num["nonneg"]),
             currency=draw(st.none() | st.sampled_from(["USD", "CNY", "JPY", "EUR"])),
-            parameters=draw(st.dictionaries(parameter_name, parameter_value, max_size=3)),
+            parameters=draw(st.dictionaries(parameter_name, st.one_of(num["any"], text.filter(_not_a_number)),
+                                            max_size=3)),
         )
         for n in numbers
     ]
 
 
-shipment = st.builds(
-    Shipment,
-    id=text,
-    date=st.dates(dt.date(1990, 1, 1), dt.date(2099, 12, 31)),
-    exporter=party(),
-    consignee=party(),
-    end_user=st.none() | party(),
-    intermediaries=st.lists(party(with_role=True), max_size=3),
-    destination_country=country,
-    end_use=st.just("") | text,
-    lines=item_lines(),
-)
-shipments = st.lists(shipment, min_size=1, max_size=4, unique_by=lambda s: s.id)
+def shipment(kind: str) -> st.SearchStrategy[Shipment]:
+    return st.builds(
+        Shipment,
+        id=text,
+        date=st.dates(dt.date(1990, 1, 1), dt.date(2099, 12, 31)),
+        exporter=party(),
+        consignee=party(),
+        end_user=st.none() | party(),
+        intermediaries=st.lists(party(with_role=True), max_size=3),
+        destination_country=country,
+        end_use=st.just("") | text,
+        lines=item_lines(kind),
+    )
+
+
+def shipments(kind: str) -> st.SearchStrategy[list[Shipment]]:
+    return st.lists(shipment(kind), min_size=1, max_size=4, unique_by=lambda s: s.id)
 
 
 # --- the writer -------------------------------------------------------------
@@ -218,7 +233,7 @@ PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 @PROPERTY
-@given(data=st.data(), items=shipments, lang=st.sampled_from(sorted(HEADERS)),
+@given(data=st.data(), items=shipments("csv"), lang=st.sampled_from(sorted(HEADERS)),
        date_style=st.sampled_from(["iso", "slash", "ja", "compact"]),
        delimiter=st.sampled_from([",", ";", "\t"]),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "cp932"]))
@@ -230,13 +245,18 @@ def test_csv_round_trip(tmp_path: Path, data: st.DataObject, items: list[Shipmen
     try:
         write_csv(path, header, rows, delimiter, encoding)
     except UnicodeEncodeError:
-        write_csv(path, header, rows, delimiter, "utf-8")  # text this codec cannot hold
-    result = load_shipments(path)
+        encoding = "utf-8"  # text this codec cannot hold
+        write_csv(path, header, rows, delimiter, encoding)
+    # Random characters are not text: detection between GB18030 and CP932 is
+    # tested on real text elsewhere, so the legacy codecs are named here.
+    forced = encoding if encoding in ("gb18030", "cp932") else None
+    result = load_shipments(path, encoding=forced)
     assert result.shipments == expected_order(items, order)
+    assert result.source.encoding == encoding
 
 
 @PROPERTY
-@given(data=st.data(), items=shipments, lang=st.sampled_from(sorted(HEADERS)))
+@given(data=st.data(), items=shipments("xlsx"), lang=st.sampled_from(sorted(HEADERS)))
 def test_xlsx_round_trip(tmp_path: Path, data: st.DataObject, items: list[Shipment], lang: str) -> None:
     order = data.draw(row_orders(items))
     header, rows = flatten(items, lang, order, typed=True, date_style="iso")

@@ -34,7 +34,6 @@ FORMATS: dict[str, str] = {
     ".tsv": "csv",
     ".txt": "csv",
     ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
 }
 """File extension -> format (``jsonl``, ``json``, ``csv`` for delimited text, ``xlsx``)."""
 
@@ -111,7 +110,7 @@ def detect_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
-        hint = " (save old .xls workbooks as .xlsx)" if suffix == ".xls" else ""
+        hint = " (save .xls and .xlsm workbooks as .xlsx)" if suffix in (".xls", ".xlsm") else ""
         shown = f"extension {suffix!r}" if suffix else "no extension"
         raise InputError.single(str(path), f"cannot tell the format from {shown}{hint}; expected one of "
                                 + ", ".join(FORMATS))
