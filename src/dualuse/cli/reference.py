@@ -37,7 +37,8 @@ def rules() -> None:
     """Show the rules, their legal sources and dates."""
     rule_set = load_rules()
     table = Table(title="Rules", caption=f"rules version {rule_set.version}", show_lines=True)
-    for column in ("id", "verdict", "title", "legal source", "effective", "suspended"):
+    table.add_column("id", no_wrap=True)
+    for column in ("verdict", "title", "legal source", "effective", "suspended"):
         table.add_column(column)
     for rule in rule_set.rules:
         suspended = "; ".join(f"{i.start} – {i.end or 'open'}" for i in rule.status_intervals) or "-"
@@ -77,8 +78,9 @@ def build(
 def validate(data_dir: Path | None = typer.Option(None, "--data-dir", help="Data directory (default: the packaged data).")) -> None:
     """Validate the reference data and rules; exit 2 on any problem."""
     from dualuse.refdata.validate import validate_data
+    from dualuse.rules.validate import validate_rules
 
-    problems = validate_data(data_dir)
+    problems = validate_data(data_dir) + validate_rules(load_rules())
     if problems:
         for problem in problems:
             console.print(f"[red]✗[/] {problem}")

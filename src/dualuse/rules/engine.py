@@ -404,6 +404,11 @@ _KINDS = {
 }
 
 
+def implemented_kinds() -> frozenset[str]:
+    """The rule kinds this engine can evaluate."""
+    return frozenset(_KINDS)
+
+
 def evaluate(rules: RuleSet, facts: Facts) -> list[Finding]:
     """Apply every rule in force on ``facts.as_of`` to ``facts``.
 
