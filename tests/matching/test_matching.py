@@ -90,7 +90,7 @@ def test_explanation_names_the_form_and_the_differences(matcher):
     result = matcher.match("Hitachi Advanced Systems Corporation, 292 Yoshida-cho, Totsuka-ku, Yokohama")[0]
     text = result.explanation()
     assert "matched the primary form" in text
-    assert "address part of the query set aside" in text
+    assert "part of the query set aside (address, site or second name)" in text
     result = matcher.match("Mitsubishi Heavy Industries Thermal Systems, Ltd.", limit=10)
     assert all("only in the query: Thermal" in r.explanation() or "Thermal" in r.explanation() for r in result)
 

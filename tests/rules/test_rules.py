@@ -352,3 +352,10 @@ def test_every_decision_records_versions_and_bilingual_reasons(screener):
     assert d.data_version and d.rules_version and d.engine_version
     assert all(r.text_en and r.text_zh and r.citation for r in d.reasons)
     assert any("管控名单" in r.text_zh for r in d.reasons)
+
+
+def test_decisions_after_the_list_data_date_carry_a_warning(screener):
+    early = screener.screen(shipment(date="2026-03-02"))
+    late = screener.screen(shipment(date="2026-09-15"))
+    assert not any("announcements published after" in w for w in early.warnings)
+    assert any("2026-08-05" in w and "announcements published after" in w for w in late.warnings)

@@ -989,3 +989,30 @@ def analyse_end_use(
     ``/work/shared/docs/regime.md`` §1.1, §3.4, §3.7.
     """
     return (analyser or default_analyser()).analyse(text, destination_country, item_descriptions=item_descriptions)
+
+
+@lru_cache(maxsize=1)
+def _org_entry_ids() -> frozenset[str]:
+    return frozenset(entry.id for entry in default_analyser().entries if entry.org)
+
+
+def military_organisations_named(name: str, country: str | None = None) -> tuple[EndUseSignal, ...]:
+    """Named military organisations inside a party's name.
+
+    "JASDF 2nd Air Wing, Chitose Air Base" names the JASDF, so the party is a
+    unit of a Japanese military user even though the wing is not on a
+    reference list. Only organisation entries of the lexicon count (not
+    generic words such as "missile" in "Lockheed Martin Missiles and Fire
+    Control").
+
+    Args:
+        name: the party name as written.
+        country: the party's country, used for terms attributed to the
+            destination.
+
+    Returns:
+        ``military_use`` signals whose lexicon entry is an organisation.
+    """
+    analysis = analyse_end_use(name, country)
+    orgs = _org_entry_ids()
+    return tuple(s for s in analysis.signals if s.kind == "military_use" and s.lexicon_id in orgs)

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from dualuse import __version__
-from dualuse.classification.end_use import analyse_end_use
+from dualuse.classification.end_use import analyse_end_use, military_organisations_named
 from dualuse.classification.items import Catalogue
 from dualuse.classification.jurisdiction import jurisdiction
 from dualuse.matching.matcher import Matcher
@@ -30,7 +30,7 @@ from dualuse.models.decision import (
     SEVERITY,
     most_severe,
 )
-from dualuse.models.reference import ControlEntry, ListEntry
+from dualuse.models.reference import LEGAL_LISTS, ControlEntry, ListEntry
 from dualuse.models.shipment import Shipment
 from dualuse.refdata import store
 from dualuse.rules.engine import Finding, evaluate
@@ -74,13 +74,24 @@ class Screener:
         self.catalogue = Catalogue(catalogue if catalogue is not None else store.load_catalogue())
         self.rules = rules if rules is not None else load_rules()
         self.data_version = data_version or store.data_version()
-        self.data_date = max((info.data_date for info in store.load_lists()), default=None) if entries is None else None
+        # the legal lists' data date: announcements after it are not known
+        self.data_date = (
+            min((info.data_date for info in store.load_lists() if info.id in LEGAL_LISTS), default=None)
+            if entries is None
+            else None
+        )
 
     def facts(self, shipment: Shipment, as_of: dt.date | None = None) -> Facts:
         """Gather the facts the rules are evaluated against (see :class:`Facts`)."""
         day = as_of or shipment.date
         parties = tuple(
-            PartyFacts(role, index, party, tuple(self.matcher.match(party.name, country=party.country)))
+            PartyFacts(
+                role,
+                index,
+                party,
+                tuple(self.matcher.match(party.name, country=party.country)),
+                military_organisations_named(party.name, party.country or shipment.destination_country),
+            )
             for role, index, party in shipment.parties()
         )
         lines = []

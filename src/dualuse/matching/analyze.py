@@ -15,8 +15,10 @@ yield tokens that compare on what identifies the organisation:
 4. Each token gets a role that sets its weight: ``generic`` (Industries,
    Japan at the start...), ``qualifier`` (Holdings, America in a non-leading
    position...) or ``normal``.
-5. An address written after the name ("..., 1-11-1 Osaki, Shinagawa-ku,
-   Tokyo") yields a second, truncated variant without it.
+5. An address or a site written after the name ("..., 1-11-1 Osaki,
+   Shinagawa-ku, Tokyo", "..., Gifu Works") yields truncated variants
+   without it; a second name or an acronym in parentheses ("拉法特集团
+   (LAFERT S.P.A.)", "... (JAXA)") yields the names on their own.
 
 Names containing Han characters get an extra ``raw`` variant without concept
 tokens, so that a one-character typo (住友重机槭工业) still compares
@@ -70,7 +72,8 @@ class NameVariant:
         compact: the name without legal forms, spaces or punctuation (folded,
             lower case); two names with the same compact key are the same
             name written with different spacing.
-        truncated: True when an address tail was cut off.
+        truncated: True when this is a part of the written name (an address
+            or site tail cut off, or one of two names in parentheses).
         mode: ``concept`` (CJK terms mapped to concept tokens) or ``raw``
             (every Han character a token). Only variants of the same mode
             are compared.
@@ -270,50 +273,122 @@ def _variant(text: str, vocab: Vocabulary, mode: str, truncated: bool) -> NameVa
     )
 
 
-def _looks_like_address(tail: str, vocab: Vocabulary) -> bool:
-    """True when ``tail`` (prepared text after the name) reads as an address."""
-    cjk_markers = sum(tail.count(m) for m in vocab.cjk_address_markers)
-    if cjk_markers >= 2 or (cjk_markers and _DIGIT.search(tail)):
-        return True
-    words = re.findall(r"[a-z0-9]+(?:-[a-z]+)?", tail)
+def _latin_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:-[a-z]+)?", text)
+
+
+def _is_legal_form_only(words: list[str], vocab: Vocabulary) -> bool:
+    forms = {" ".join(form) for form in vocab.latin_legal_forms}
+    joined = " ".join(w.replace("-", " ") for w in words)
+    return bool(words) and (joined in forms or all(w in forms for w in words))
+
+
+def _segment_kind(segment: str, vocab: Vocabulary) -> str:
+    """``address`` (a place, a number, a site), ``legal`` (only a legal form), ``name`` or ``unknown``."""
+    words = _latin_words(segment.replace(".", " "))
     if not words:
-        return False
-    segments = [s.strip() for s in tail.split(",") if s.strip()]
-    for segment in segments[1:]:  # a legal form after the first segment means this is still a name
-        seg_words = segment.replace(".", " ").split()
-        if seg_words and any(tuple(seg_words[-len(f):]) == f for f in vocab.latin_legal_forms if len(f) <= len(seg_words)):
-            return False
+        cjk_markers = sum(segment.count(m) for m in vocab.cjk_address_markers)
+        if cjk_markers >= 2 or (cjk_markers and _DIGIT.search(segment)):
+            return "address"
+        if any(segment.rstrip(" )").endswith(w) for w in vocab.cjk_site_words):
+            return "address"
+        return "unknown"
+    if _is_legal_form_only(words, vocab):
+        return "legal"
+    forms = {" ".join(form) for form in vocab.latin_legal_forms}
+    if any(w in forms for w in words[1:]):
+        return "name"  # "Ltd. Aerospace Systems Company": still the name
+    if words[-1] in vocab.site_words:
+        return "address"
+    if any(w in vocab.generic or w in vocab.qualifiers for w in words if w not in ("&", "and", "of")):
+        return "name"  # "Kawasaki Heavy Industries": a company, although Kawasaki is also a city
     for word in words:
-        if any(ch.isdigit() for ch in word):
-            return True
         base, _, suffix = word.partition("-")
-        if suffix and suffix in vocab.address_suffixes:
-            return True
+        if any(ch.isdigit() for ch in word) or (suffix and suffix in vocab.address_suffixes):
+            return "address"
         if word in vocab.address_places or word in vocab.address_words or base in vocab.address_places:
-            return True
-    return False
+            return "address"
+    return "unknown"
 
 
-def _address_split(prepared: str, vocab: Vocabulary) -> str | None:
-    """Return the name part when the string ends in an address, else ``None``.
+def _looks_like_address(tail: str, vocab: Vocabulary) -> bool:
+    """True when ``tail`` (prepared text after the name) is an address or a site, not more of the name.
 
-    Candidate cut points: commas and semicolons; the end of a legal form
-    (Latin or CJK); whitespace after a CJK character. The earliest cut whose
-    tail reads as an address wins.
+    The tail is split at commas; leading legal-form parts ("Ltd.") are
+    transparent; no part may read as a name (a legal form after its first
+    word); at least one part must be an address (a place, a number, an
+    address word) or a site ("Gifu Works", "筑波宇宙センター").
+    """
+    if tail.startswith("("):
+        inside = tail[1:].split(")", 1)[0].replace(".", "").strip()
+        if inside.replace(" ", "") in {k.replace(" ", "") for k in vocab.latin_countries} or inside in vocab.cjk_countries:
+            return False  # "Mitsui & Co. (U.S.A.)": a subsidiary, not an address
+    segments = [seg.strip(" ()") for seg in re.split(r"[,;]", tail) if seg.strip(" ()")]
+    kinds = [_segment_kind(seg, vocab) for seg in segments]
+    if not kinds or "name" in kinds:
+        return False
+    return "address" in kinds
+
+
+def _address_heads(prepared: str, vocab: Vocabulary) -> list[str]:
+    """Every name part that is followed by an address or site tail, longest first.
+
+    Candidate cut points: commas and semicolons, an opening parenthesis,
+    the end of a legal form (Latin or CJK), whitespace after a CJK
+    character. All valid cuts are kept: the matcher prefers the longest
+    name part that matches.
     """
     _, legal_ends = _remove_cjk_legal_forms(prepared, vocab)
     cut_points = set(legal_ends)
-    cut_points.update(m.start() for m in re.finditer(r"[,;]", prepared))
+    cut_points.update(m.start() for m in re.finditer(r"[,;(]", prepared))
     cut_points.update(m.start() for m in re.finditer(r"(?<=[\u3040-\u30ff\u4e00-\u9fff)])\s+", prepared))
     latin_forms = {" ".join(form) for form in vocab.latin_legal_forms}
     for m in re.finditer(r"[a-z.]+", prepared):
         if m.group(0).replace(".", "") in latin_forms and m.end() < len(prepared):
             cut_points.add(m.end())
-    for cut in sorted(cut_points):
-        head, tail = prepared[:cut].strip(" ,;"), prepared[cut:].strip(" ,;")
-        if head and tail and _looks_like_address(tail, vocab):
-            return head
-    return None
+    heads: list[str] = []
+    for cut in sorted(cut_points, reverse=True):
+        head, tail = prepared[:cut].strip(" ,;("), prepared[cut:].strip(" ,;")
+        if head and tail and _looks_like_address(tail, vocab) and head not in heads:
+            heads.append(head)
+    return heads
+
+
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+
+
+def _script(text: str) -> str:
+    if any(is_han(ch) or is_kana(ch) for ch in text):
+        return "cjk"
+    return "latin" if re.search(r"[a-z]", text) else "other"
+
+
+def _parenthetical_names(prepared: str, vocab: Vocabulary) -> list[str]:
+    """Names written with a second name or an acronym in parentheses.
+
+    "拉法特集团(lafert s.p.a.)" is two names of one company in two scripts:
+    both halves become variants. "japan aerospace exploration agency (jaxa)"
+    carries its acronym: the name without it becomes a variant. A country
+    in parentheses ("mitsui & co. (u.s.a.)", "三菱电机(中国)") names a
+    subsidiary and is kept.
+    """
+    names: list[str] = []
+    for match in _PARENTHESES.finditer(prepared):
+        inside = match.group(1).strip()
+        outside = (prepared[: match.start()] + " " + prepared[match.end():]).strip()
+        if not inside or not outside:
+            continue
+        inside_words = _latin_words(inside.replace(".", ""))
+        is_country = inside.replace(".", "").replace(" ", "") in {k.replace(" ", "") for k in vocab.latin_countries} or any(
+            inside == c for c in vocab.cjk_countries
+        )
+        if is_country:
+            continue
+        if _script(inside) != _script(outside) and _script(inside) != "other":
+            names.extend([outside, inside])
+        elif len(inside_words) == 1 and 2 <= len(inside_words[0]) <= 6 and inside_words[0].isalpha():
+            names.append(outside)  # an acronym after the full name
+    return names
 
 
 def analyze(name: str, vocab: Vocabulary | None = None) -> tuple[NameVariant, ...]:
@@ -337,9 +412,11 @@ def analyze(name: str, vocab: Vocabulary | None = None) -> tuple[NameVariant, ..
 def _analyze(name: str, vocab: Vocabulary) -> tuple[NameVariant, ...]:
     prepared = _prepare(name)
     texts: list[tuple[str, bool]] = [(prepared, False)]
-    head = _address_split(prepared, vocab)
-    if head is not None:
-        texts.append((head, True))
+    for alternative in _parenthetical_names(prepared, vocab):
+        texts.append((alternative, True))
+    for head in _address_heads(prepared, vocab):
+        if all(head != text for text, _ in texts):
+            texts.append((head, True))
     variants: list[NameVariant] = []
     for text, truncated in texts:
         has_han = any(is_han(ch) for ch in text)

@@ -159,12 +159,36 @@ class NameIndex:
                     seen_tokens.update(t.text for t in variant.tokens)
             for text in seen_tokens:
                 document_frequency[text] += 1
+        self.ambiguous_compacts = self._ambiguous_compacts()
         n = max(len(self.entries), 1)
         self._idf = {text: math.log(1.0 + n / df) for text, df in document_frequency.items()}
         self._max_idf = math.log(1.0 + n)
         self._key_weight = {
             key: math.log(1.0 + len(self.variants) / len(postings)) for key, postings in self._postings.items()
         }
+
+    def _ambiguous_compacts(self) -> frozenset[str]:
+        """Compact keys of name forms shared by entries of different organisations.
+
+        Entries are the same organisation when their primary names are the
+        same apart from spacing, punctuation and legal form (one company on
+        two lists: "Skydio, Inc." and "Skydio Inc.") or are linked by ``same_as``.
+        """
+        organisation: dict[str, str] = {}
+        for entry in self.entries:
+            variants = analyze(entry.name)
+            organisation[entry.id] = variants[0].compact if variants else entry.id
+        for entry in self.entries:  # twins share the key of their legal-list partner
+            for relation in entry.relations:
+                if relation.relation == "same_as" and relation.target_id in organisation:
+                    organisation[entry.id] = organisation[relation.target_id] = min(
+                        organisation[entry.id], organisation[relation.target_id]
+                    )
+        owners: dict[str, set[str]] = defaultdict(set)
+        for indexed in self.variants:
+            if indexed.variant.compact and not indexed.variant.truncated:
+                owners[indexed.variant.compact].add(organisation[self.entries[indexed.entry_index].id])
+        return frozenset(compact for compact, orgs in owners.items() if len(orgs) > 1)
 
     def weight(self, token: Token, short_name: bool = False) -> float:
         """Weight of ``token``: IDF over entries (unseen tokens get the maximum) times its role factor.

@@ -44,11 +44,13 @@ COUNTRY_PENALTY = 0.05
 # scores within this margin of the best (the same name on two lists stays).
 EXPLAINED_MARGIN = 0.02
 EXACT_SCORE = 0.97
+PARTIAL_MARGIN = 0.05
 # Lists whose entries are organisational units: a query that adds the name
 # of another unit of the same list ("JGSDF Northern Army", "防衛装備庁艦艇装備研究所")
 # is read as that unit with its parent organisation prefixed.
 UNIT_LISTS = frozenset({"JP-MIL", "US-MIL"})
 UNIT_QUALIFIER_FACTOR = 0.98
+UNIT_OF_SCORE = 0.9
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,15 @@ class MatchResult:
         via: id of a reference-list twin whose form matched, if any.
         qualifiers: query words read as the name of a parent organisation
             and set aside ("JGSDF" in "JGSDF Northern Army").
+        explained_by: id of another entry that accounts for the name better
+            (an exact match elsewhere, or a match on the whole name where
+            this one matched only part of it); such a result is at most
+            ``possible`` and does not by itself call for review.
+        ambiguous_form: the form that matched is shared by entries of
+            different organisations (an alias like 補給本部), so the result
+            is at most ``possible``.
+        unit_of: when set, the name is a unit of this entry (the words given
+            here name the unit, which is not itself on the list).
     """
 
     entry: ListEntry
@@ -76,9 +87,23 @@ class MatchResult:
     alignment: Alignment
     via: str | None = None
     qualifiers: tuple[str, ...] = ()
+    explained_by: str | None = None
+    ambiguous_form: bool = False
+    unit_of: str | None = None
+
+    @property
+    def partial(self) -> bool:
+        """True when only part of the name (query or entry form) was compared."""
+        return self.query_variant.truncated or self.entry_variant.truncated
 
     def explanation(self) -> str:
         """Explain the match in words a reviewer understands."""
+        if self.unit_of:
+            return (
+                f"a unit of \u201c{self.entry.name}\u201d: the name names it (the {self.form.kind.replace('_', ' ')} "
+                f"form \u201c{self.form.value}\u201d) together with a unit that is not itself on the list "
+                f"(\u201c{self.unit_of}\u201d)"
+            )
         parts = [f"matched the {self.form.kind.replace('_', ' ')} form \u201c{self.form.value}\u201d"]
         if self.via:
             parts.append(f"(name form of the same organisation in {self.via})")
@@ -99,7 +124,13 @@ class MatchResult:
         if self.qualifiers:
             parts.append("read as naming the parent organisation: " + ", ".join(self.qualifiers))
         if self.query_variant.truncated:
-            parts.append("address part of the query set aside")
+            parts.append("part of the query set aside (address, site or second name)")
+        if self.entry_variant.truncated:
+            parts.append("compared with part of the entry's name")
+        if self.ambiguous_form:
+            parts.append("this form is shared by several organisations: possible match only")
+        if self.explained_by:
+            parts.append(f"the name fits {self.explained_by} better")
         return "; ".join(parts)
 
 
@@ -110,6 +141,7 @@ class _Best:
     query_variant: NameVariant
     alignment: Alignment
     qualifiers: tuple[str, ...] = ()
+    rank: float = 0.0
 
 
 class Matcher:
@@ -176,11 +208,15 @@ class Matcher:
                 score = alignment.score
                 if query_variant.compact and query_variant.compact == indexed.variant.compact:
                     score = max(score, COMPACT_EQUAL_SCORE)
-                if query_variant.truncated:
+                if query_variant.truncated or indexed.variant.truncated:
                     score *= TRUNCATED_FACTOR
+                # a path through part of a name competes with a handicap, so
+                # a whole-name path that scores about as well is preferred
+                partial = query_variant.truncated or indexed.variant.truncated
+                rank = score - (PARTIAL_MARGIN if partial else 0.0)
                 current = best.get(indexed.entry_index)
-                if current is None or score > current.score:
-                    best[indexed.entry_index] = _Best(score, indexed, query_variant, alignment, qualifiers)
+                if current is None or rank > current.rank:
+                    best[indexed.entry_index] = _Best(score, indexed, query_variant, alignment, qualifiers, rank)
         results: dict[int, MatchResult] = {}
         for entry_index, found in best.items():
             entry = self.index.entries[entry_index]
@@ -198,10 +234,12 @@ class Matcher:
             previous = results.get(entry_index)
             if previous is not None and previous.score >= score:
                 continue
+            ambiguous = found.indexed.variant.compact in self.index.ambiguous_compacts
             results[entry_index] = MatchResult(
                 entry=entry,
                 score=round(score, 4),
-                decision="match" if score >= self.match_threshold else "possible",
+                decision="match" if score >= self.match_threshold and not ambiguous else "possible",
+                ambiguous_form=ambiguous,
                 form=found.indexed.form,
                 query_variant=found.query_variant,
                 entry_variant=found.indexed.variant,
@@ -209,14 +247,64 @@ class Matcher:
                 via=via,
                 qualifiers=found.qualifiers,
             )
-        ranked = sorted(results.values(), key=lambda r: (-r.score, r.entry.id))
-        if ranked and ranked[0].score >= EXACT_SCORE:
-            top = ranked[0].score
-            ranked = [
-                r if r.decision != "match" or r.score >= top - EXPLAINED_MARGIN else replace(r, decision="possible")
-                for r in ranked
-            ]
+        ranked = _explain_away(sorted(results.values(), key=lambda r: (-r.score, r.entry.id)))
+        units = self._units_named(query_variants, ranked, wanted)
+        if units:
+            named = {u.entry.id for u in units}
+            ranked = sorted([*units, *(r for r in ranked if r.entry.id not in named)], key=lambda r: (-r.score, r.entry.id))
         return ranked[:limit]
+
+    def _units_named(
+        self, query_variants: tuple[NameVariant, ...], ranked: list[MatchResult], wanted: set[str] | None
+    ) -> list[MatchResult]:
+        """Military organisations a name is a unit of ("JASDF 2nd Air Wing" is part of the JASDF).
+
+        When no entry of a unit list matches the name, but the name starts
+        with (or ends, after a comma, with) the full name or an alias of an
+        entry of that list, followed by words that are not on the list, the
+        party is a unit of that organisation: reported as a match to it
+        with score ``UNIT_OF_SCORE`` and an explanation. Aliases of three
+        characters or fewer (SDF, MOD) and forms shared by several
+        organisations do not count.
+        """
+        found: list[MatchResult] = []
+        for list_id in sorted(UNIT_LISTS):
+            if wanted is not None and list_id not in wanted:
+                continue
+            if any(r.decision == "match" and list_id in lists_of(r.entry) for r in ranked):
+                continue
+            names = self._unit_names.get(list_id, {})
+            for variant in query_variants:
+                if variant.mode != "concept":
+                    continue
+                tokens = variant.tokens
+                runs = [range(0, k) for k in range(1, len(tokens)) if tokens[k].segment == 0]
+                runs += [range(k, len(tokens)) for k in range(1, len(tokens)) if tokens[k].segment > tokens[k - 1].segment]
+                for run in runs:
+                    compact = "".join(_compact_piece(tokens[i]) for i in run)
+                    units = names.get(compact, set())
+                    if len(compact) <= 3 or len(units) != 1 or compact in self.index.ambiguous_compacts:
+                        continue
+                    unit = next(iter(units))
+                    indexed = next(v for v in self.index.variants if v.entry_index == unit and v.variant.compact == compact)
+                    head = tuple(t for i, t in enumerate(tokens) if i not in run)
+                    pairs = tuple(((tokens[i],), (tokens[i],), 1.0) for i in run)
+                    found.append(
+                        MatchResult(
+                            entry=self.index.entries[unit],
+                            score=UNIT_OF_SCORE,
+                            decision="match",
+                            form=indexed.form,
+                            query_variant=variant,
+                            entry_variant=indexed.variant,
+                            alignment=Alignment(UNIT_OF_SCORE, pairs, head, ()),
+                            unit_of=" ".join(t.surface for t in head),
+                        )
+                    )
+                    break
+                if found and found[-1].entry.list == list_id:
+                    break
+        return found
 
     def _ancestors(self, entry_index: int) -> set[int]:
         found: set[int] = set()
@@ -274,9 +362,40 @@ class Matcher:
         return replace(realigned, score=realigned.score * UNIT_QUALIFIER_FACTOR), dropped
 
 
+def _explains(winner: MatchResult, other: MatchResult) -> bool:
+    """True when ``winner`` accounts for the name better than ``other`` does."""
+    if winner is other or winner.decision != "match" or winner.entry.name == other.entry.name:
+        return False  # the same organisation on two lists is reported on both
+    if winner.score >= EXACT_SCORE and other.score < winner.score - EXPLAINED_MARGIN:
+        return True
+    if other.ambiguous_form and not winner.ambiguous_form and winner.score >= other.score - EXPLAINED_MARGIN:
+        return True
+    # a match on part of a name (address or site cut off, on either side)
+    # yields to a match on the whole name that scores about as well
+    return other.partial and not winner.partial and winner.score >= other.score - PARTIAL_MARGIN
+
+
+def _explain_away(ranked: list[MatchResult]) -> list[MatchResult]:
+    """Demote matches another result explains to ``possible`` (with ``explained_by`` set)."""
+    out: list[MatchResult] = []
+    for result in ranked:
+        winner = next((w for w in ranked if _explains(w, result)), None)
+        if winner is not None:
+            result = replace(result, decision="possible", explained_by=winner.entry.id)
+        out.append(result)
+    return out
+
+
 def _compact_piece(token) -> str:
     """The token as it contributes to a compact key (its written form, folded)."""
     return token.surface
+
+
+def lists_of(entry: ListEntry) -> set[str]:
+    """The entry's list and the lists of its ``same_as`` twins."""
+    lists = {entry.list}
+    lists.update(r.target_id.split(":", 1)[0] for r in entry.relations if r.relation == "same_as" and r.target_id)
+    return lists
 
 
 def _legal_twin(entry: ListEntry) -> str | None:

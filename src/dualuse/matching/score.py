@@ -130,7 +130,7 @@ def token_similarity(a: Token, b: Token) -> float:
         return 0.0
     limit = 2 if shorter >= 8 else 1
     distance = OSA.distance(a.loose, b.loose, score_cutoff=limit)
-    if distance > 0 and a.kind == "word":
+    if distance > 0 and a.kind == "word" and not (a.concept or b.concept):
         # compare as written too: a typo in a plural ("Msterials") escapes
         # the spelling fold that turned "Materials" into "material"
         distance = min(distance, OSA.distance(a.surface.lower(), b.surface.lower(), score_cutoff=limit))

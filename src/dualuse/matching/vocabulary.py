@@ -17,6 +17,7 @@ from importlib import resources
 
 import yaml
 
+from dualuse.matching.text import katakana
 from dualuse.text.fold import fold_cjk
 
 
@@ -40,6 +41,8 @@ class Vocabulary:
             is dropped), longest first.
         address_suffixes, address_words, address_places, cjk_address_markers:
             address recognition.
+        site_words, cjk_site_words: words naming a site (plant, base) that
+            end a part written after the name.
     """
 
     latin_legal_forms: tuple[tuple[str, ...], ...]
@@ -56,6 +59,8 @@ class Vocabulary:
     address_words: frozenset[str]
     address_places: frozenset[str]
     cjk_address_markers: tuple[str, ...]
+    site_words: frozenset[str]
+    cjk_site_words: tuple[str, ...]
 
 
 def _read(name: str) -> dict:
@@ -88,4 +93,6 @@ def vocabulary() -> Vocabulary:
         address_words=frozenset(str(w) for w in address["words"]),
         address_places=frozenset(str(w) for w in address["places"]),
         cjk_address_markers=tuple(fold_cjk(str(m)) for m in address["cjk_markers"]),
+        site_words=frozenset(str(w) for w in address["site_words"]),
+        cjk_site_words=tuple(fold_cjk(katakana(str(w))) for w in address["cjk_site_words"]),
     )

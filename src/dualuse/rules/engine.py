@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dualuse.classification.codes import covers
-from dualuse.matching.matcher import MatchResult
+from dualuse.matching.matcher import MatchResult, lists_of
 from dualuse.models.decision import most_severe
 from dualuse.models.reference import ListEntry
 from dualuse.rules.facts import ROLE_LABELS, Facts, LineFacts, PartyFacts
@@ -83,21 +83,18 @@ def _render(template: str, fields: dict[str, str]) -> str:
     return _SPACE_BETWEEN_WIDE.sub("", text)
 
 
-def _twin_lists(entry: ListEntry) -> set[str]:
-    """Lists the entry belongs to directly or through a ``same_as`` twin."""
-    lists = {entry.list}
-    for relation in entry.relations:
-        if relation.relation == "same_as" and relation.target_id:
-            lists.add(relation.target_id.split(":", 1)[0])
-    return lists
-
-
 def _party_matches(rule: Rule, party: PartyFacts, facts: Facts) -> Iterator[MatchResult]:
-    """Matches of ``party`` against the rule's lists whose entry is in force on the decision date."""
+    """Matches of ``party`` against the rule's lists whose entry is in force on the decision date.
+
+    Results explained by a better-fitting entry (see ``MatchResult.explained_by``)
+    are reported as hits but do not trigger rules.
+    """
     if party.role not in rule.roles:
         return
     for match in party.matches:
-        if not (_twin_lists(match.entry) & set(rule.lists)):
+        if match.explained_by is not None:
+            continue  # the name is accounted for by another entry (reported, but not acted on)
+        if not (lists_of(match.entry) & set(rule.lists)):
             continue
         if match.entry.status_on(facts.as_of) != "in_force":
             continue
@@ -186,7 +183,9 @@ def _military_evidence(rule: Rule, facts: Facts) -> list[tuple[str, str, str, st
     """Evidence of a military user or use: ``(certainty, text_en, text_zh, entry_id, role)``."""
     evidence: list[tuple[str, str, str, str | None, str]] = []
     for party in facts.parties:
+        matched = False
         for match in _party_matches(rule, party, facts):
+            matched = matched or match.decision == "match"
             role_en, role_zh = ROLE_LABELS[party.role]
             how = "" if match.decision == "match" else " (possible match)"
             evidence.append(
@@ -195,6 +194,23 @@ def _military_evidence(rule: Rule, facts: Facts) -> list[tuple[str, str, str, st
                     f"The {role_en} \u201c{party.party.name}\u201d is a military user: \u201c{match.entry.name}\u201d{how}",
                     f"{role_zh}\u201c{party.party.name}\u201d为军事用户：\u201c{match.entry.name}\u201d" + ("（可能匹配）" if how else ""),
                     match.entry.id,
+                    party.role,
+                )
+            )
+        if matched or party.role not in rule.roles:
+            continue
+        for signal in party.name_signals:
+            if signal.country not in rule.countries:
+                continue
+            role_en, role_zh = ROLE_LABELS[party.role]
+            # a bare acronym (SDF) could be part of an unrelated company name
+            certainty = "match" if len(signal.matched_text) > 3 else "possible"
+            evidence.append(
+                (
+                    certainty,
+                    f"The {role_en} \u201c{party.party.name}\u201d names a military organisation ({signal.term}, {signal.country}): it is a unit of a military user",
+                    f"{role_zh}\u201c{party.party.name}\u201d含军事组织名称（{signal.term}，{signal.country}）：属军事用户下属单位",
+                    None,
                     party.role,
                 )
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dualuse.classification.end_use import EndUseAnalysis
+from dualuse.classification.end_use import EndUseAnalysis, EndUseSignal
 from dualuse.classification.items import ItemResult
 from dualuse.matching.matcher import MatchResult
 from dualuse.models.shipment import ItemLine, Party, Shipment
@@ -31,12 +31,16 @@ class PartyFacts:
         index: position among intermediaries (0 otherwise).
         party: the party as written.
         matches: match results (``match`` and ``possible``), best first.
+        name_signals: military organisations named inside the party's name
+            ("JASDF 2nd Air Wing" names the JASDF although the wing itself
+            is not on a reference list), from the end-use lexicon.
     """
 
     role: str
     index: int
     party: Party
     matches: tuple[MatchResult, ...]
+    name_signals: tuple[EndUseSignal, ...] = ()
 
 
 @dataclass(frozen=True)
