@@ -87,6 +87,7 @@ class NameVariant:
     text: str
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\u3005]")
 _DOTTED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")
 _LATIN_CHAR = re.compile(r"[a-z0-9&]")
 _DIGIT = re.compile(r"\d")
@@ -150,30 +151,17 @@ def _segment_han(run: str, vocab: Vocabulary, concepts: bool) -> list[_Piece]:
     return pieces
 
 
+_RUNS = re.compile(
+    r"(?P<latin>[a-z0-9&]+)"
+    r"|(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\u3005]+)"
+    r"|(?P<kana>[\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff]+)"
+    r"|(?P<sep>[^a-z0-9&\u3005\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f']+)"
+)
+
+
 def _split_runs(text: str) -> list[tuple[str, str]]:
-    """Split into (class, run) with classes ``latin``, ``han``, ``kana``, ``sep``."""
-    runs: list[tuple[str, str]] = []
-    current_class = ""
-    current = []
-    for ch in text:
-        if _LATIN_CHAR.match(ch):
-            cls = "latin"
-        elif is_han(ch):
-            cls = "han"
-        elif is_kana(ch) and ch != "・":
-            cls = "kana"
-        elif ch == "'":
-            continue  # "Minister's" -> "ministers"
-        else:
-            cls = "sep"
-        if cls != current_class and current:
-            runs.append((current_class, "".join(current)))
-            current = []
-        current_class = cls
-        current.append(ch)
-    if current:
-        runs.append((current_class, "".join(current)))
-    return runs
+    """Split into (class, run) with classes ``latin``, ``han``, ``kana``, ``sep`` (apostrophes dropped)."""
+    return [(m.lastgroup or "sep", m.group(0)) for m in _RUNS.finditer(text.replace("'", ""))]
 
 
 def _pieces(text: str, vocab: Vocabulary, concepts: bool) -> list[_Piece]:
@@ -200,20 +188,28 @@ def _pieces(text: str, vocab: Vocabulary, concepts: bool) -> list[_Piece]:
 
 
 def _drop_latin_legal_forms(pieces: list[_Piece], vocab: Vocabulary) -> list[_Piece]:
-    kept = list(pieces)
+    kept = pieces
     for leading in vocab.latin_leading:
-        if tuple(p.text for p in kept[: len(leading)]) == leading and len(kept) > len(leading):
+        if len(kept) > len(leading) and tuple(p.text for p in kept[: len(leading)]) == leading:
             kept = kept[len(leading):]
     result: list[_Piece] = []
     i = 0
+    by_first = vocab.latin_forms_by_first
     while i < len(kept):
-        for form in vocab.latin_legal_forms:
-            n = len(form)
-            if tuple(p.text for p in kept[i : i + n]) == form and all(p.kind == "word" for p in kept[i : i + n]):
-                i += n
-                break
+        piece = kept[i]
+        forms = by_first.get(piece.text) if piece.kind == "word" else None
+        if forms:
+            for form in forms:
+                n = len(form)
+                window = kept[i : i + n]
+                if len(window) == n and all(p.kind == "word" and p.text == t for p, t in zip(window, form)):
+                    i += n
+                    break
+            else:
+                result.append(piece)
+                i += 1
         else:
-            result.append(kept[i])
+            result.append(piece)
             i += 1
     return result if result else kept
 
@@ -258,15 +254,14 @@ def _compact(text: str, vocab: Vocabulary) -> str:
     return "".join(p.text for p in pieces if p.kind != "sep")
 
 
-def _variant(text: str, vocab: Vocabulary, mode: str, truncated: bool) -> NameVariant | None:
-    cleaned, _ = _remove_cjk_legal_forms(text, vocab)
+def _variant(cleaned: str, compact: str, vocab: Vocabulary, mode: str, truncated: bool) -> NameVariant | None:
     pieces = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=mode == "concept"), vocab)
     pieces = [p for p in _normalise_words(pieces, vocab) if p.text]
     if not pieces:
         return None
     return NameVariant(
         tokens=_assign_roles(pieces, vocab),
-        compact=_compact(cleaned, vocab),
+        compact=compact,
         truncated=truncated,
         mode=mode,
         text=" ".join(p.surface for p in pieces),
@@ -278,7 +273,7 @@ def _latin_words(text: str) -> list[str]:
 
 
 def _is_legal_form_only(words: list[str], vocab: Vocabulary) -> bool:
-    forms = {" ".join(form) for form in vocab.latin_legal_forms}
+    forms = vocab.latin_form_strings
     joined = " ".join(w.replace("-", " ") for w in words)
     return bool(words) and (joined in forms or all(w in forms for w in words))
 
@@ -295,7 +290,7 @@ def _segment_kind(segment: str, vocab: Vocabulary) -> str:
         return "unknown"
     if _is_legal_form_only(words, vocab):
         return "legal"
-    forms = {" ".join(form) for form in vocab.latin_legal_forms}
+    forms = vocab.latin_form_strings
     if any(w in forms for w in words[1:]):
         return "name"  # "Ltd. Aerospace Systems Company": still the name
     if words[-1] in vocab.site_words:
@@ -338,11 +333,13 @@ def _address_heads(prepared: str, vocab: Vocabulary) -> list[str]:
     character. All valid cuts are kept: the matcher prefers the longest
     name part that matches.
     """
+    if not _MAY_HAVE_TAIL.search(prepared):
+        return []
     _, legal_ends = _remove_cjk_legal_forms(prepared, vocab)
     cut_points = set(legal_ends)
     cut_points.update(m.start() for m in re.finditer(r"[,;(]", prepared))
     cut_points.update(m.start() for m in re.finditer(r"(?<=[\u3040-\u30ff\u4e00-\u9fff)])\s+", prepared))
-    latin_forms = {" ".join(form) for form in vocab.latin_legal_forms}
+    latin_forms = vocab.latin_form_strings
     for m in re.finditer(r"[a-z.]+", prepared):
         if m.group(0).replace(".", "") in latin_forms and m.end() < len(prepared):
             cut_points.add(m.end())
@@ -354,6 +351,8 @@ def _address_heads(prepared: str, vocab: Vocabulary) -> list[str]:
     return heads
 
 
+# a comma, a parenthesis, whitespace after CJK, or a word after a legal form
+_MAY_HAVE_TAIL = re.compile(r"[,;(]|[\u3040-\u30ff\u4e00-\u9fff)]\s+\S|\b(?:co|ltd|inc|corp|corporation|limited|company|llc|kk|ag|gmbh|sa)\b\.?\s+\S")
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 
 
@@ -419,9 +418,11 @@ def _analyze(name: str, vocab: Vocabulary) -> tuple[NameVariant, ...]:
             texts.append((head, True))
     variants: list[NameVariant] = []
     for text, truncated in texts:
-        has_han = any(is_han(ch) for ch in text)
+        cleaned, _ = _remove_cjk_legal_forms(text, vocab)
+        compact = _compact(cleaned, vocab)
+        has_han = _HAN.search(text) is not None
         for mode in ("concept", "raw") if has_han else ("concept",):
-            variant = _variant(text, vocab, mode, truncated)
+            variant = _variant(cleaned, compact, vocab, mode, truncated)
             if variant is not None:
                 variants.append(variant)
     return tuple(variants)

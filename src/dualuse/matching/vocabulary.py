@@ -43,6 +43,9 @@ class Vocabulary:
             address recognition.
         site_words, cjk_site_words: words naming a site (plant, base) that
             end a part written after the name.
+        latin_forms_by_first: Latin legal forms grouped by their first token
+            (longest first), for fast lookup.
+        latin_form_strings: Latin legal forms as space-joined strings.
     """
 
     latin_legal_forms: tuple[tuple[str, ...], ...]
@@ -61,6 +64,15 @@ class Vocabulary:
     cjk_address_markers: tuple[str, ...]
     site_words: frozenset[str]
     cjk_site_words: tuple[str, ...]
+    latin_forms_by_first: dict[str, tuple[tuple[str, ...], ...]]
+    latin_form_strings: frozenset[str]
+
+
+def _by_first_token(forms: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for form in forms:  # already longest first
+        grouped.setdefault(form[0], []).append(form)
+    return {first: tuple(group) for first, group in grouped.items()}
 
 
 def _read(name: str) -> dict:
@@ -94,5 +106,7 @@ def vocabulary() -> Vocabulary:
         address_places=frozenset(str(w) for w in address["places"]),
         cjk_address_markers=tuple(fold_cjk(str(m)) for m in address["cjk_markers"]),
         site_words=frozenset(str(w) for w in address["site_words"]),
+        latin_forms_by_first=_by_first_token(latin_forms),
+        latin_form_strings=frozenset(" ".join(form) for form in latin_forms),
         cjk_site_words=tuple(fold_cjk(katakana(str(w))) for w in address["cjk_site_words"]),
     )
