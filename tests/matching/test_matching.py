@@ -142,7 +142,7 @@ def test_a_match_survives_width_case_spacing_and_legal_form(matcher, name, form,
     if width:  # full-width Latin letters and digits, as typed with a Japanese IME
         text = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
     assert (best(matcher, text) or [None])[0] == (
-        next(e.list for e in matcher.index.entries if e.name == name),
+        next(e.list for e in matcher.entries.values() if e.name == name),
         name,
     )
 

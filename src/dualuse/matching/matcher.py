@@ -25,11 +25,15 @@ user and on the control list) is reported once, as the legal-list entry.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from dualuse.matching.analyze import NameVariant, analyze
-from dualuse.matching.index import IndexedVariant, NameIndex
+import numpy as np
+
+from dualuse.matching.index import Candidates, IndexedVariant, NameIndex
+from dualuse.matching.records import ExternalList, NameRecord, record_entry
 from dualuse.matching.score import Alignment, align
 from dualuse.models.reference import LEGAL_LISTS, ListEntry, NameForm
 
@@ -51,6 +55,11 @@ PARTIAL_MARGIN = 0.05
 UNIT_LISTS = frozenset({"JP-MIL", "US-MIL"})
 UNIT_QUALIFIER_FACTOR = 0.98
 UNIT_OF_SCORE = 0.9
+# Stage 2 aligns exactly the best STAGE2_RECORDS records whose stage-1 score
+# reaches STAGE2_FLOOR, with their STAGE2_PAIRS best (query, form) pairs.
+STAGE2_RECORDS = 12
+STAGE2_FLOOR = 0.45
+STAGE2_PAIRS = 3
 
 
 @dataclass(frozen=True)
@@ -148,29 +157,56 @@ class Matcher:
     """Match names against indexed list entries.
 
     Args:
-        entries: the list entries to match against.
+        entries: list entries to match against (the packaged lists, or any).
+        records: further records (external lists read as
+            :class:`~dualuse.matching.records.NameRecord`), with their list
+            metadata in ``external``.
+        external: list id -> :class:`~dualuse.matching.records.ExternalList`.
         match_threshold, review_threshold: see module docstring.
+        learn_aliases: learn cross-script aliases from the lists.
     """
 
     def __init__(
         self,
-        entries: Iterable[ListEntry],
+        entries: Iterable[ListEntry] = (),
         match_threshold: float = MATCH_THRESHOLD,
         review_threshold: float = REVIEW_THRESHOLD,
+        *,
+        records: Iterable[NameRecord] = (),
+        external: dict[str, ExternalList] | None = None,
+        learn_aliases: bool = True,
     ):
-        self.index = NameIndex(entries)
+        self.entries: dict[str, ListEntry] = {entry.id: entry for entry in entries}
+        self.external = dict(external or {})
+        all_records = [NameRecord.from_entry(entry) for entry in self.entries.values()]
+        all_records.extend(records)
+        self.index = NameIndex(all_records, learn=learn_aliases)
         self.match_threshold = match_threshold
         self.review_threshold = review_threshold
-        self._by_id = {entry.id: i for i, entry in enumerate(self.index.entries)}
         self._unit_names: dict[str, dict[str, set[int]]] = {list_id: {} for list_id in UNIT_LISTS}
-        for indexed in self.index.variants:
-            entry = self.index.entries[indexed.entry_index]
-            if entry.list in UNIT_LISTS and indexed.variant.compact:
-                self._unit_names[entry.list].setdefault(indexed.variant.compact, set()).add(indexed.entry_index)
+        for position, record in enumerate(self.index.records):
+            if record.list in UNIT_LISTS:
+                for value, _ in record.forms:
+                    for variant in analyze(value):
+                        if variant.compact:
+                            self._unit_names[record.list].setdefault(variant.compact, set()).add(position)
         self._parents = {
-            i: [self._by_id[r.target_id] for r in entry.relations if r.relation == "parent" and r.target_id in self._by_id]
-            for i, entry in enumerate(self.index.entries)
+            i: [p for p in (self.index.record_position(parent) for parent in record.parents) if p is not None]
+            for i, record in enumerate(self.index.records)
+            if record.parents
         }
+
+    def entry(self, record_index: int) -> ListEntry:
+        """The :class:`ListEntry` of an indexed record (built on demand for external lists)."""
+        record = self.index.records[record_index]
+        entry = self.entries.get(record.id)
+        if entry is None:
+            meta = self.external.get(record.list)
+            if meta is None:
+                raise KeyError(f"no list metadata for {record.list!r} (record {record.id})")
+            entry = record_entry(record, meta)
+            self.entries[record.id] = entry
+        return entry
 
     def match(
         self,
@@ -180,6 +216,9 @@ class Matcher:
         limit: int = 5,
     ) -> list[MatchResult]:
         """Entries ``name`` may refer to, best first.
+
+        Stage 1 scores every candidate the index retrieves with the
+        vectorised approximation; stage 2 aligns the best few exactly.
 
         Args:
             name: the name as written (any script, may include an address).
@@ -195,52 +234,50 @@ class Matcher:
         if not query_variants:
             return []
         best: dict[int, _Best] = {}
-        for variant_id in self.index.candidates(query_variants):
-            indexed = self.index.variants[variant_id]
-            entry = self.index.entries[indexed.entry_index]
-            for query_variant in query_variants:
-                if query_variant.mode != indexed.variant.mode:
-                    continue
-                alignment = align(query_variant, indexed.variant, self.index.weight)
-                qualifiers: tuple[str, ...] = ()
-                if alignment.query_extra and entry.list in UNIT_LISTS:
-                    alignment, qualifiers = self._without_unit_qualifiers(query_variant, indexed, alignment)
-                score = alignment.score
-                if query_variant.compact and query_variant.compact == indexed.variant.compact:
-                    score = max(score, COMPACT_EQUAL_SCORE)
-                if query_variant.truncated or indexed.variant.truncated:
-                    score *= TRUNCATED_FACTOR
-                # a path through part of a name competes with a handicap, so
-                # a whole-name path that scores about as well is preferred
-                partial = query_variant.truncated or indexed.variant.truncated
-                rank = score - (PARTIAL_MARGIN if partial else 0.0)
-                current = best.get(indexed.entry_index)
-                if current is None or rank > current.rank:
-                    best[indexed.entry_index] = _Best(score, indexed, query_variant, alignment, qualifiers, rank)
+        for variant_id, query_position in self._shortlist(self.index.search(query_variants), query_variants):
+            indexed = self.index.variant(variant_id)
+            record = self.index.records[indexed.record_index]
+            query_variant = query_variants[query_position]
+            alignment = align(query_variant, indexed.variant, self.index.weight)
+            qualifiers: tuple[str, ...] = ()
+            if alignment.query_extra and record.list in UNIT_LISTS:
+                alignment, qualifiers = self._without_unit_qualifiers(query_variant, indexed, alignment)
+            score = alignment.score
+            if query_variant.compact and query_variant.compact == indexed.variant.compact:
+                score = max(score, COMPACT_EQUAL_SCORE)
+            partial = query_variant.truncated or indexed.variant.truncated
+            if partial:
+                score *= TRUNCATED_FACTOR
+            # a path through part of a name competes with a handicap, so a
+            # whole-name path that scores about as well is preferred
+            rank = score - (PARTIAL_MARGIN if partial else 0.0)
+            current = best.get(indexed.record_index)
+            if current is None or rank > current.rank:
+                best[indexed.record_index] = _Best(score, indexed, query_variant, alignment, qualifiers, rank)
         results: dict[int, MatchResult] = {}
-        for entry_index, found in best.items():
-            entry = self.index.entries[entry_index]
+        for record_index, found in best.items():
+            entry = self.entry(record_index)
             score = _country_adjusted(found.score, country, entry)
             via = None
             twin = _legal_twin(entry)
-            if twin is not None and twin in self._by_id:
+            if twin is not None and (twin_index := self.index.record_position(twin)) is not None:
                 via = entry.id
-                entry_index = self._by_id[twin]
-                entry = self.index.entries[entry_index]
+                record_index = twin_index
+                entry = self.entry(twin_index)
             if score < self.review_threshold:
                 continue
             if wanted is not None and entry.list not in wanted:
                 continue
-            previous = results.get(entry_index)
+            previous = results.get(record_index)
             if previous is not None and previous.score >= score:
                 continue
-            ambiguous = found.indexed.variant.compact in self.index.ambiguous_compacts
-            results[entry_index] = MatchResult(
+            ambiguous = self.index.is_ambiguous(found.indexed.variant.compact)
+            results[record_index] = MatchResult(
                 entry=entry,
                 score=round(score, 4),
                 decision="match" if score >= self.match_threshold and not ambiguous else "possible",
                 ambiguous_form=ambiguous,
-                form=found.indexed.form,
+                form=_form(found.indexed.form),
                 query_variant=found.query_variant,
                 entry_variant=found.indexed.variant,
                 alignment=found.alignment,
@@ -253,6 +290,32 @@ class Matcher:
             named = {u.entry.id for u in units}
             ranked = sorted([*units, *(r for r in ranked if r.entry.id not in named)], key=lambda r: (-r.score, r.entry.id))
         return ranked[:limit]
+
+    def _shortlist(self, found: Candidates, query_variants: tuple[NameVariant, ...]) -> list[tuple[int, int]]:
+        """The stage-1 pairs worth aligning exactly: ``(variant id, query variant)``.
+
+        The ``STAGE2_RECORDS`` records with the best approximate score (at
+        least ``STAGE2_FLOOR``), each with its ``STAGE2_PAIRS`` best pairs,
+        ranked like stage 2 ranks them (a pair through part of a name
+        carries the partial handicap).
+        """
+        if found.variant.size == 0:
+            return []
+        query_truncated = np.array([v.truncated for v in query_variants], dtype=bool)
+        partial = query_truncated[found.query] | self.index.var_truncated[found.variant]
+        rank = found.approx - PARTIAL_MARGIN * partial
+        order = np.lexsort((-rank, found.record))
+        records = found.record[order]
+        starts = np.flatnonzero(np.concatenate(([True], records[1:] != records[:-1])))
+        best = np.maximum.reduceat(found.approx[order], starts)
+        keep = np.flatnonzero(best >= STAGE2_FLOOR)
+        keep = keep[np.argsort(-best[keep], kind="stable")][:STAGE2_RECORDS]
+        ends = np.concatenate((starts[1:], [order.size]))
+        pairs: list[tuple[int, int]] = []
+        for group in keep.tolist():
+            for row in order[starts[group] : min(ends[group], starts[group] + STAGE2_PAIRS)].tolist():
+                pairs.append((int(found.variant[row]), int(found.query[row])))
+        return pairs
 
     def _units_named(
         self, query_variants: tuple[NameVariant, ...], ranked: list[MatchResult], wanted: set[str] | None
@@ -283,18 +346,22 @@ class Matcher:
                 for run in runs:
                     compact = "".join(_compact_piece(tokens[i]) for i in run)
                     units = names.get(compact, set())
-                    if len(compact) <= 3 or len(units) != 1 or compact in self.index.ambiguous_compacts:
+                    if len(compact) <= 3 or len(units) != 1 or self.index.is_ambiguous(compact):
                         continue
                     unit = next(iter(units))
-                    indexed = next(v for v in self.index.variants if v.entry_index == unit and v.variant.compact == compact)
+                    indexed = next(
+                        self.index.variant(int(v))
+                        for v in self.index.variants_with_compact(compact)
+                        if int(self.index.var_record[v]) == unit
+                    )
                     head = tuple(t for i, t in enumerate(tokens) if i not in run)
                     pairs = tuple(((tokens[i],), (tokens[i],), 1.0) for i in run)
                     found.append(
                         MatchResult(
-                            entry=self.index.entries[unit],
+                            entry=self.entry(unit),
                             score=UNIT_OF_SCORE,
                             decision="match",
-                            form=indexed.form,
+                            form=_form(indexed.form),
                             query_variant=variant,
                             entry_variant=indexed.variant,
                             alignment=Alignment(UNIT_OF_SCORE, pairs, head, ()),
@@ -327,8 +394,8 @@ class Matcher:
         below the entry is never set aside ("防衛省情報本部" is the Defense
         Intelligence Headquarters, not the Ministry of Defense).
         """
-        entry_index = indexed.entry_index
-        list_id = self.index.entries[entry_index].list
+        entry_index = indexed.record_index
+        list_id = self.index.records[entry_index].list
         extra_ids = {id(t) for t in alignment.query_extra}
         runs: list[list[int]] = []
         for i, token in enumerate(query.tokens):
@@ -389,6 +456,14 @@ def _explain_away(ranked: list[MatchResult]) -> list[MatchResult]:
 def _compact_piece(token) -> str:
     """The token as it contributes to a compact key (its written form, folded)."""
     return token.surface
+
+
+def _form(form: tuple[str, str]) -> NameForm:
+    value, kind = form
+    return NameForm(value=value, kind=kind if kind in _FORM_KINDS else "alias")
+
+
+_FORM_KINDS = frozenset({"primary", "annex_zh", "zh_variant", "official_ja", "kana", "romaji", "alias", "former", "local"})
 
 
 def lists_of(entry: ListEntry) -> set[str]:

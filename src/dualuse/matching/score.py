@@ -185,7 +185,7 @@ def _look_alike(a: str, b: str) -> bool:
     return abs(ord(a) - ord(b)) <= HAN_LOOKALIKE_DISTANCE
 
 
-def _is_short(tokens: Sequence[Token]) -> bool:
+def is_short(tokens: Sequence[Token]) -> bool:
     """A name with at most one distinguishing token (Han characters count two to a word)."""
     words = sum(t.role in _DISTINCTIVE_ROLES and t.kind != "han" for t in tokens)
     han = sum(t.kind == "han" for t in tokens)
@@ -220,8 +220,8 @@ def align(query: NameVariant, entry: NameVariant, weight: WeightFn) -> Alignment
         An :class:`Alignment`; ``score`` is 0.0 when nothing aligns.
     """
     q_tokens, e_tokens = query.tokens, entry.tokens
-    q_short = _is_short(q_tokens)
-    e_short = _is_short(e_tokens)
+    q_short = is_short(q_tokens)
+    e_short = is_short(e_tokens)
     q_weights = [weight(t, q_short) for t in q_tokens]
     e_weights = [weight(t, e_short) for t in e_tokens]
     candidates: list[tuple[float, float, int, int]] = []

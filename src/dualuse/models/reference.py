@@ -22,12 +22,16 @@ List identifiers (``ListId``):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 ListId = Literal["CN-ECL", "CN-WL", "CN-UEL", "CN-AFSL", "JP-MIL", "JP-DEF", "US-MIL"]
 LIST_IDS: tuple[str, ...] = ("CN-ECL", "CN-WL", "CN-UEL", "CN-AFSL", "JP-MIL", "JP-DEF", "US-MIL")
+# Lists loaded by users (FollowTheMoney datasets, the US Consolidated
+# Screening List) get ids of the same shape, e.g. ``US-CSL`` or ``OS-SANCTIONS``.
+LIST_ID_PATTERN = r"^[A-Z]{2,}(-[A-Z0-9]+)+$"
+ListIdentifier = Annotated[str, StringConstraints(pattern=LIST_ID_PATTERN)]
 LEGAL_LISTS: tuple[str, ...] = ("CN-ECL", "CN-WL", "CN-UEL", "CN-AFSL")
 
 Status = Literal["in_force", "suspended", "stopped", "removed"]
@@ -140,7 +144,8 @@ class ListEntry(BaseModel):
 
     Attributes:
         id: stable identifier, ``<list>:<source key>:<seq>``.
-        list: list identifier (see module docstring).
+        list: list identifier (see module docstring; external lists use
+            ids of the same shape, e.g. ``US-CSL``).
         schema_: ``Organization`` or ``Person`` (serialised as ``schema``).
         name: the primary name exactly as the source prints it (for MOFCOM
             lists, the English name in the annex).
@@ -166,7 +171,7 @@ class ListEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     id: str
-    list: ListId
+    list: ListIdentifier
     schema_: Literal["Organization", "Person"] = Field(default="Organization", alias="schema")
     name: str
     names: list[NameForm]
