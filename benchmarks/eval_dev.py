@@ -5,11 +5,14 @@ Runs the same commands a user runs:
 
     dualuse match --file ../shared/eval/names_dev.csv --format jsonl
     dualuse screen ../shared/eval/shipments_dev.jsonl --format jsonl
+    dualuse item --file ../shared/eval/items_dev.csv --format jsonl   (benchmarks/items_eval.py)
 
 and scores their output with ``../shared/eval/score.py``, printing its
 tables. Exit status 1 when a score is below the target of the end-to-end
 issue (names: recall >= 0.90 and false-alert rate <= 0.03; shipments:
-verdict accuracy >= 0.90, citations and hits complete on >= 90%).
+verdict accuracy >= 0.90, citations and hits complete on >= 90%) or of
+issue 5 (items: status accuracy >= 0.90, code in top 3 >= 0.90, no
+not-controlled row called controlled).
 
 Usage: python benchmarks/eval_dev.py [--eval-dir DIR] [--keep DIR]
 """
@@ -17,6 +20,7 @@ Usage: python benchmarks/eval_dev.py [--eval-dir DIR] [--keep DIR]
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -53,6 +57,8 @@ def main() -> int:
     dualuse = [sys.executable, "-m", "dualuse"]
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="dualuse-eval-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    # score the packaged lists, and keep the evaluation's screening records out of the user's own
+    os.environ["DUALUSE_DB"] = str(workdir / "eval-records.db")
 
     names_out = workdir / "names_dev.out.jsonl"
     run([*dualuse, "match", "--file", str(args.eval_dir / "names_dev.csv"), "--format", "jsonl"], names_out)
@@ -64,6 +70,15 @@ def main() -> int:
     print(ship_report)
 
     ok = True
+    if (args.eval_dir / "items_dev.csv").exists():
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from items_eval import run_items
+
+        items_report, items_ok = run_items(args.eval_dir, workdir)
+        print(items_report)
+        if not items_ok:
+            print("items below target (status accuracy >= 0.90, code in top 3 >= 0.90, no uncontrolled row called controlled)")
+            ok = False
     m = re.search(r"recall ([\d.]+).*false-alert rate ([\d.]+)", names_report)
     if not m or float(m.group(1)) < TARGETS["recall"] or float(m.group(2)) > TARGETS["false_alert"]:
         print(f"names below target (recall >= {TARGETS['recall']}, false-alert rate <= {TARGETS['false_alert']})")

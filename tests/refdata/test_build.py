@@ -204,10 +204,12 @@ def test_supplements_applied():
 
 def test_catalogue_entries():
     cat = store.load_catalogue()
-    assert len(cat) == 712
+    # 712 codes of the 2026 catalogue + 16 suspended items of Ann. 2025 Nos. 55-57, 62 (issue 5)
+    assert len(cat) == 728
+    assert sum(c.in_catalogue for c in cat) == 712
     assert all(c.direction == "export" for c in cat)
     by_code = {c.code: c for c in cat}
-    assert len(by_code) == 712
+    assert len(by_code) == 728
     pt = by_code["1A225"]
     assert pt.name_trusted and pt.name_zh == "镀铂催化剂"
     assert pt.hs_codes == ["3815120010"]
@@ -216,8 +218,11 @@ def test_catalogue_entries():
     assert pt.licence_condition == "两用物项和技术出口许可证"
     sm = by_code["1C902.a.1"]
     assert sm.hs_codes == ["2805301910"]
-    assert not sm.name_trusted and sm.name_zh is None and sm.name_zh_raw
+    # the extracted name is a fragment (still flagged); the curated name replaces it, citing Ann. 2025 No. 18
+    assert sm.name_zh_raw == "钐相关物 ： 1．金属钐" and sm.name_zh == "金属钐" and sm.name_en == "samarium metal"
     assert any(f.startswith("name_fragment") for f in sm.quality_flags)
+    assert any(f.startswith("name_curated (extracted name was untrusted)") for f in sm.quality_flags)
+    assert sm.announcement is not None and sm.announcement.citation == "MOFCOM/GAC Announcement 2025 No. 18"
     misaligned = by_code["1B226"]
     assert not misaligned.name_trusted
     assert any(f.startswith("name_misaligned") for f in misaligned.quality_flags)

@@ -334,11 +334,23 @@ def test_catch_all_red_flag_on_an_unlisted_item(screener):
 
 
 def test_foreign_made_item_with_china_content_needs_review(screener):
-    line = {**BASE["lines"][0], "origin_country": "SG", "china_origin_value_share": 0.3}
+    # Issue 5: a rare-earth item is now assessed by the dated designation rule
+    # (CN-2025-61-RE-CONTENT, see tests/classification/test_content.py); the generic
+    # Art. 49 review remains for items no modelled designation covers, e.g. gallium.
+    line = {**GALLIUM, "origin_country": "SG", "china_origin_value_share": 0.3}
     d = screener.screen(shipment(exporter={"name": "Straits Advanced Materials Pte. Ltd.", "country": "SG"}, lines=[line]))
     assert d.lines[0].item.jurisdiction == "cn_content"
     assert d.verdict == "REVIEW"
     assert "CN-ART-49-CONTENT" in rule_ids(d)
+
+
+def test_rare_earth_item_with_china_content_is_assessed_by_the_no_61_rule(screener):
+    line = {**BASE["lines"][0], "origin_country": "SG", "china_origin_value_share": 0.3}
+    d = screener.screen(shipment(exporter={"name": "Straits Advanced Materials Pte. Ltd.", "country": "SG"}, lines=[line]))
+    # 2026-03-02 is inside the suspension of Ann. 2025 No. 61 (No. 70: 2025-11-07 to 2026-11-10)
+    assert d.verdict == "NOT_CONTROLLED"
+    assert "CN-2025-61-RE-CONTENT" in rule_ids(d, "NOT_CONTROLLED")
+    assert "CN-ART-49-CONTENT" not in rule_ids(d)
 
 
 def test_shipment_takes_the_most_severe_line(screener):

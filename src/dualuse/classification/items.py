@@ -1,21 +1,25 @@
-"""Item classification: is an item line a listed dual-use item?
+"""Item classification of a shipment line: is it a listed dual-use item, under which entry?
 
 The classifier decides from what the document declares, in this order:
 
-1. A declared control code: if the 2026 catalogue lists the code, one of
-   its sub-items (a declared ``1C904`` covers ``1C904.a.1``...) or one of its
-   ancestors, the item is ``controlled`` under that code. A code that is
-   not in the catalogue is ``unknown_code`` (the exporter must check it).
-2. No code, an HS code: a 10-digit code that the catalogue gives as a
-   reference code, or a shorter prefix of such codes, makes the item
-   ``needs_classification`` (the control code and technical parameters
-   decide, not the HS code; regime.md §4.2). An HS code the catalogue does
-   not know makes it ``not_controlled``.
-3. Neither code: ``needs_classification`` - nothing on the document shows
-   what the item is.
+1. A declared control code: if the list has the code, one of its sub-items
+   (a declared ``1C904`` covers ``1C904.a.1``...) or one of its ancestors,
+   the item is ``controlled`` under that code - unless the line gives the
+   technical parameters of the entry and they fail its thresholds
+   (``not_controlled``, with the checks). A code that is not on the list is
+   ``unknown_code`` (the exporter must check it); a code whose entry is
+   suspended or not yet in force on the date is ``not_controlled``.
+2. No code: the HS code and the description are looked up with
+   :class:`dualuse.classification.search.CatalogueSearch`. The line is
+   ``controlled`` only when the line's own parameters meet one entry's
+   thresholds; ``not_controlled`` when nothing corresponds (or the given
+   parameters fail every candidate); otherwise ``needs_classification``
+   with the likely entries and the parameters that decide - the control
+   code and technical parameters prevail over the HS code (regime.md §4.2),
+   so an undeclared code is never assumed.
+3. Neither code nor a usable description: ``needs_classification``.
 
-Suspension windows recorded on catalogue entries are honoured: an entry
-suspended on the shipment date does not make the item controlled.
+Suspension windows and effective dates recorded on entries are honoured.
 """
 
 from __future__ import annotations
@@ -39,8 +43,10 @@ class ItemResult:
         code: the control code relied on, if any.
         source: ``declared``, ``hs_code`` or ``none``.
         entries: catalogue entries behind the finding (the code's own
-            entry, or the candidates for an HS code).
+            entry, or the candidates for an HS code or description).
         explanation: one sentence for the reviewer.
+        parameters_needed: technical parameters that would decide.
+        parameter_checks: thresholds checked against the line's parameters, in words.
     """
 
     status: str
@@ -48,6 +54,8 @@ class ItemResult:
     source: str
     entries: tuple[ControlEntry, ...]
     explanation: str
+    parameters_needed: tuple[str, ...] = ()
+    parameter_checks: tuple[str, ...] = ()
 
     @property
     def item_name(self) -> str | None:
@@ -66,7 +74,7 @@ def _in_force(entry: ControlEntry, day: dt.date) -> bool:
     Announcement 2024 No. 51 and the item announcements). Shipments dated
     earlier are classified against it with a caveat.
     """
-    return not any(i.start <= day and (i.end is None or day < i.end) for i in entry.status_intervals)
+    return entry.status_on(day) == "in_force"
 
 
 def _dating_caveat(entries: Iterable[ControlEntry], day: dt.date) -> str:
@@ -117,17 +125,34 @@ class Catalogue:
                     found[entry.code] = entry
         return [found[c] for c in sorted(found)]
 
-    def classify(self, control_code: str | None, hs_code: str | None, day: dt.date) -> ItemResult:
-        """Classify an item from its declared control code and HS code.
+    def classify(
+        self,
+        control_code: str | None,
+        hs_code: str | None,
+        day: dt.date,
+        description: str | None = None,
+        parameters: dict | None = None,
+        search=None,
+    ) -> ItemResult:
+        """Classify an item from its declared control code, HS code, description and parameters.
 
         Args:
             control_code: declared code in any written form, or ``None``.
             hs_code: declared customs code (digits only), or ``None``.
             day: the shipment date (suspended entries do not count).
+            description: the goods description (any language).
+            parameters: technical parameters of the line
+                (``{"purity_percent": 99.95}``), canonical units.
+            search: a :class:`~dualuse.classification.search.CatalogueSearch`
+                over the same entries; without it, lines without a code are
+                classified by HS code alone.
 
         Returns:
             An :class:`ItemResult`.
         """
+        from dualuse.classification.parameters import evaluate
+
+        parameters = parameters or {}
         if control_code:
             code = normalise_code(control_code)
             if code is None:
@@ -135,16 +160,34 @@ class Catalogue:
             entries = self.entries_for_code(code)
             if not entries:
                 return ItemResult(
-                    "unknown_code", code, "declared", (), f"declared control code {code} is not in the 2026 licence catalogue"
+                    "unknown_code", code, "declared", (), f"declared control code {code} is not on the control list (2026 catalogue or item announcements)"
                 )
             live = [e for e in entries if _in_force(e, day)]
             if not live:
+                states = ", ".join(sorted({e.status_on(day) for e in entries}))
                 return ItemResult(
-                    "not_controlled", code, "declared", tuple(entries), f"control code {code} is suspended or not yet in force on {day}"
+                    "not_controlled", code, "declared", tuple(entries), f"control code {code} is {states.replace('_', ' ')} on {day}" + _suspension_note(entries, day)
                 )
+            if parameters:
+                results = [(e, evaluate(e.parameters, parameters)) for e in live]
+                checks = tuple(c.describe() for _, ev in results for c in ev.checks)
+                if all(ev.result == "not_met" for _, ev in results):
+                    return ItemResult(
+                        "not_controlled", code, "declared", tuple(live),
+                        f"declared control code {code}, but the line's parameters fail its thresholds ({'; '.join(checks)})",
+                        parameter_checks=checks,
+                    )
+                if any(ev.result == "met" for _, ev in results):
+                    return ItemResult(
+                        "controlled", code, "declared", tuple(live),
+                        f"declared control code {code}; its thresholds are met ({'; '.join(checks)})" + _dating_caveat(live, day),
+                        parameter_checks=checks,
+                    )
             return ItemResult(
                 "controlled", code, "declared", tuple(live), f"declared control code {code} is a listed dual-use item" + _dating_caveat(live, day)
             )
+        if search is not None and (hs_code or (description or "").strip()):
+            return self._by_lookup(hs_code, description, day, parameters, search)
         if hs_code:
             entries = [e for e in self.entries_for_hs(hs_code) if _in_force(e, day)]
             if entries:
@@ -158,3 +201,53 @@ class Catalogue:
                 )
             return ItemResult("not_controlled", None, "hs_code", (), f"HS code {hs_code} is not a reference customs code in the 2026 licence catalogue")
         return ItemResult("needs_classification", None, "none", (), "neither a control code nor an HS code is declared")
+
+    def _by_lookup(self, hs_code, description, day, parameters, search) -> ItemResult:
+        """No declared code: HS code first, then the description (see the module docstring)."""
+        results = []
+        if hs_code:
+            results.append(("hs_code", search.lookup(hs_code, as_of=day, parameters=parameters)))
+        text = (description or "").strip()
+        if text and (not results or results[0][1].status == "not_controlled"):
+            found = search.lookup(text, as_of=day, parameters=parameters)
+            strong = found.candidates and found.candidates[0].score >= 0.6
+            if not results or found.status == "controlled" or strong:
+                results.append(("description", found))
+        source, lookup = next(((s, r) for s, r in results if r.status != "not_controlled"), results[-1])
+        entries = tuple(e for c in lookup.candidates for e in [self.by_code.get(c.code)] if e is not None)
+        checks = tuple(ch for c in lookup.candidates[:1] for ch in c.checks)
+        where = f"HS code {hs_code}" if source == "hs_code" else f"the description \u201c{text[:60]}\u201d"
+        if lookup.status == "not_controlled" and not hs_code and not checks:
+            # a description alone that matches nothing does not clear an item: nothing identifies it
+            return ItemResult(
+                "needs_classification", None, "none", (),
+                f"neither a control code nor an HS code is declared, and {where} matches no listed item ({lookup.explanation})",
+            )
+        if lookup.status == "not_controlled":
+            return ItemResult("not_controlled", None, source, entries, f"{where}: {lookup.explanation}", parameter_checks=checks)
+        top = lookup.candidates[0]
+        if lookup.status == "controlled" and top.decision == "met":
+            return ItemResult(
+                "controlled", top.code, source, entries[:1],
+                f"{where} matches {top.code} and the line's parameters meet its thresholds ({'; '.join(top.checks)}); no control code is declared",
+                parameter_checks=top.checks,
+            )
+        needed = lookup.needed
+        likely = ", ".join(c.code for c in lookup.candidates[:3])
+        tail = f"; parameters that decide: {', '.join(needed)}" if needed else "; declare the control code"
+        return ItemResult(
+            "needs_classification", None, source, entries,
+            f"{where} points to {likely} ({lookup.explanation}), and no control code is declared{tail}",
+            parameters_needed=needed,
+            parameter_checks=checks,
+        )
+
+
+def _suspension_note(entries: Iterable[ControlEntry], day: dt.date) -> str:
+    for entry in entries:
+        for interval in entry.status_intervals:
+            if interval.start <= day and (interval.end is None or day < interval.end):
+                return f" ({interval.note or 'suspended'})"
+        if not entry.in_catalogue and day < entry.effective:
+            return f" ({entry.legal_source.citation} takes effect on {entry.effective})"
+    return ""

@@ -7,7 +7,8 @@
   Announcement 2026 No. 1 clause 2, Announcement 2024 No. 46) and by items
   MOFCOM designates under Art. 49.
 * ``cn_content``         an exporter abroad ships a foreign-made item with
-  China-origin content (share > 0): Art. 49 designations only.
+  China-origin content (share > 0, or China-origin components in its bill
+  of materials): Art. 49 designations only.
 * ``origin_unknown``     an exporter abroad, and neither the origin nor the
   China-origin content is stated: whether Chinese law reaches the item
   must be established (rules that reach China-origin items then call for
@@ -43,7 +44,11 @@ def jurisdiction(shipment: Shipment, line: ItemLine) -> tuple[str, str]:
     share = line.china_origin_value_share
     if share is not None and share > 0:
         return "cn_content", f"foreign-made item with {share:.1%} China-origin content, {where}"
-    if line.origin_country is None and share is None:
+    china_parts = [c for c in line.bom if c.origin_country == MAINLAND]
+    if china_parts:
+        names = ", ".join(c.component or c.control_code or "component" for c in china_parts[:4])
+        return "cn_content", f"foreign-made item with China-origin components ({names}), {where}"
+    if line.origin_country is None and share is None and not line.bom:
         return "origin_unknown", f"{where}; origin and China-origin content not stated"
     origin = f"origin {line.origin_country}" if line.origin_country else "origin not given"
     content = "no China-origin content" if share == 0 else "China-origin content not stated"

@@ -3,9 +3,15 @@
     dualuse screen FILE [--format table|jsonl|csv|xlsx] [-o OUT] [--as-of DATE] [--skip-invalid]
     dualuse match NAME | --file NAMES.csv
     dualuse item CODE_OR_HS_OR_TEXT | --file QUERIES.csv
-    dualuse lists
+    dualuse lists [update FILE_OR_DIR | history | diff V1 V2]
     dualuse rules
     dualuse data build | validate
+    dualuse alerts [list | show ID | decide ID]      the review queue
+    dualuse whitelist [list | add | revoke ID]       remembered false positives
+    dualuse shipments [show ID]                      screened shipments and their status
+    dualuse audit verify | export                    the hash-chained records
+    dualuse keys create --role R | list | revoke ID  API keys
+    dualuse serve                                    the REST API
 
 Exit status: 0 success; 1 a screening found PROHIBITED shipments when
 ``--fail-on`` asks for it; 2 bad input (nothing is written).
@@ -13,10 +19,12 @@ Exit status: 0 success; 1 a screening found PROHIBITED shipments when
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from dualuse import __version__
-from dualuse.cli import item, match, reference, screen
+from dualuse.cli import item, listcmds, match, records, reference, screen
 
 app = typer.Typer(
     name="dualuse",
@@ -28,9 +36,15 @@ app = typer.Typer(
 app.command("screen")(screen.screen)
 app.command("match")(match.match)
 app.command("item")(item.item)
-app.command("lists")(reference.lists)
+app.add_typer(listcmds.lists_app, name="lists")
 app.command("rules")(reference.rules)
 app.add_typer(reference.data_app, name="data")
+app.add_typer(records.alerts_app, name="alerts")
+app.add_typer(records.whitelist_app, name="whitelist")
+app.add_typer(records.shipments_app, name="shipments")
+app.add_typer(records.audit_app, name="audit")
+app.add_typer(records.keys_app, name="keys")
+app.command("serve")(records.serve)
 
 
 def _version(value: bool) -> None:
@@ -41,9 +55,49 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    db: str | None = typer.Option(None, "--db", help="Records database for every command (default: $DUALUSE_DB, else ~/.local/share/dualuse/dualuse.db)."),
 ) -> None:
     """Screen shipments against China's dual-use export controls."""
+    _use_live_lists(ctx, db)
+
+
+def _use_live_lists(ctx: typer.Context, db: str | None) -> None:
+    """Read the live list version of an existing records database in every command of this run.
+
+    A list update (``dualuse lists update``) makes a new version live in the
+    database; ``match``, ``item``, ``lists`` then read it (through
+    ``DUALUSE_DATA_DIR``) instead of the packaged data. Nothing is created
+    when no database exists yet; the environment is restored afterwards.
+    """
+    from dualuse.storage import db as storage_db
+
+    saved = {name: os.environ.get(name) for name in ("DUALUSE_DB", "DUALUSE_DATA_DIR")}
+
+    def restore() -> None:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    ctx.call_on_close(restore)
+    if db:
+        os.environ["DUALUSE_DB"] = db
+    if saved["DUALUSE_DATA_DIR"] or ctx.resilient_parsing:
+        return
+    try:
+        if not storage_db.exists():
+            return
+        from dualuse.service import versions
+
+        database = storage_db.open_database()
+        directory = versions.materialize(database, versions.current(database))
+    except Exception:  # noqa: BLE001 - an unreadable database must not stop the packaged-data commands
+        return
+    if directory is not None:
+        os.environ["DUALUSE_DATA_DIR"] = str(directory)
 
 
 def main() -> None:

@@ -20,13 +20,31 @@ from dualuse.refdata import store
 
 
 def lookup_record(result: Lookup) -> dict:
-    """The JSON shape of one lookup (the ``item`` output contract)."""
+    """The JSON shape of one lookup (the ``item`` output contract of ``../shared/eval/README.md`` §3).
+
+    ``query``, ``status`` and ``candidates[].code``/``score`` are the contract;
+    the other keys explain the result (kind, parameters still needed, the
+    thresholds checked, the entry's status on the date).
+    """
     return {
         "query": result.query,
         "kind": result.kind,
         "status": result.status,
+        "explanation": result.explanation,
+        "parameters_needed": list(result.needed),
+        "as_of": result.as_of.isoformat() if result.as_of else None,
         "candidates": [
-            {"code": c.code, "score": c.score, "name_zh": c.name, "hs_codes": list(c.hs_codes), "why": c.why}
+            {
+                "code": c.code,
+                "score": c.score,
+                "name_zh": c.name,
+                "name_en": c.name_en,
+                "hs_codes": list(c.hs_codes),
+                "why": c.why,
+                "parameters": c.decision,
+                "checks": list(c.checks),
+                "status_on_date": c.status_on_date,
+            }
             for c in result.candidates
         ],
     }
@@ -59,8 +77,17 @@ def item(
     file: Path | None = typer.Option(None, "--file", help="CSV with a 'query' column (and optional 'id')."),
     format: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write JSON Lines here instead of standard output."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Date for suspensions and entry dates (YYYY-MM-DD; default today)."),
 ) -> None:
-    """Classify items against the 2026 dual-use licence catalogue."""
+    """Classify items against China's dual-use control list (2026 catalogue and item announcements)."""
+    import datetime as dt
+
+    day = None
+    if as_of is not None:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise fail(f"--as-of {as_of!r}: expected a date like 2026-11-29") from None
     if (query is None) == (file is None):
         raise fail("give either a QUERY or --file QUERIES.csv")
     if format not in ("table", "jsonl"):
@@ -69,7 +96,7 @@ def item(
     search = CatalogueSearch(store.load_catalogue())
     records = []
     for q in queries:
-        record = lookup_record(search.lookup(q["query"]))
+        record = lookup_record(search.lookup(q["query"], as_of=day))
         records.append({"id": q["id"], **record} if q["id"] else record)
     if format == "jsonl" or output is not None:
         text = write_json_lines(records, output)
@@ -78,10 +105,14 @@ def item(
         return
     hs6 = store.load_hs6()
     for record in records:
-        table = Table(title=f"“{record['query']}” → {record['status']}")
+        needed = f" (needs: {', '.join(record['parameters_needed'])})" if record["parameters_needed"] else ""
+        table = Table(title=f"“{record['query']}” → {record['status']}{needed}", caption=record["explanation"])
         for column in ("code", "score", "item (zh)", "reference HS codes", "found by"):
             table.add_column(column)
         for c in record["candidates"]:
             hs = ", ".join(f"{h} ({hs6.get(h[:6], '')[:40]})" for h in c["hs_codes"][:3])
-            table.add_row(c["code"], f"{c['score']:.2f}", c["name_zh"] or "(name not trusted)", hs, c["why"])
+            name = c["name_zh"] or "(name not trusted)"
+            if c["name_en"]:
+                name += f" / {c['name_en']}"
+            table.add_row(c["code"], f"{c['score']:.2f}", name, hs, c["why"] + (f"; {c['parameters']}" if c["parameters"] != "none" else ""))
         console.print(table)

@@ -17,6 +17,7 @@ from dualuse.matching.matcher import Matcher, MatchResult
 from dualuse.models.reference import LIST_IDS
 from dualuse.output.writers import write_json_lines
 from dualuse.refdata import store
+from dualuse.refdata.external import ExternalListError, load_list
 
 QUERY_COLUMNS = ("query", "name", "party", "名称", "名稱", "名前")
 ID_COLUMNS = ("id",)
@@ -80,7 +81,8 @@ def match(
     name: str | None = typer.Argument(None, help="A name in any script (simplified/traditional Chinese, Japanese, romaji, English)."),
     file: Path | None = typer.Option(None, "--file", help="CSV with a 'query' (or 'name') column and optional 'id' and 'country' columns."),
     country: str | None = typer.Option(None, "--country", help="ISO alpha-2 country of the party (supporting evidence)."),
-    lists: list[str] = typer.Option([], "--list", help=f"Restrict to these lists ({', '.join(LIST_IDS)}); repeatable."),
+    lists: list[str] = typer.Option([], "--list", help=f"Restrict to these lists ({', '.join(LIST_IDS)}, or a loaded list's id); repeatable."),
+    list_files: list[Path] = typer.Option([], "--list-file", help="Also match against this list: FollowTheMoney JSON lines (.jsonl/.json) or the US Consolidated Screening List (.csv); repeatable."),
     format: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write JSON Lines here instead of standard output."),
     limit: int = typer.Option(5, "--limit", help="Maximum hits per name."),
@@ -90,11 +92,24 @@ def match(
         raise fail("give either a NAME or --file NAMES.csv")
     if format not in ("table", "jsonl"):
         raise fail(f"--format {format!r}: expected table or jsonl")
-    unknown = [l for l in lists if l not in LIST_IDS]
+    loaded = []
+    for list_file in list_files:
+        try:
+            loaded.append(load_list(list_file))
+        except (ExternalListError, InputError) as error:
+            raise fail(str(error)) from None
+        except OSError as error:
+            raise fail(f"{list_file}: cannot read ({error.strerror or error})") from None
+    known = [*LIST_IDS, *(item.meta.id for item in loaded)]
+    unknown = [l for l in lists if l not in known]
     if unknown:
-        raise fail(f"--list {', '.join(unknown)}: expected one of {', '.join(LIST_IDS)}")
+        raise fail(f"--list {', '.join(unknown)}: expected one of {', '.join(known)}")
     queries = _read_names(file) if file is not None else [{"id": None, "query": name, "country": country.upper() if country else None}]
-    matcher = Matcher(store.load_entries())
+    matcher = Matcher(
+        store.load_entries(),
+        records=[record for item in loaded for record in item.records],
+        external={item.meta.id: item.meta for item in loaded},
+    )
     records = []
     for query in queries:
         results = matcher.match(query["query"], country=query["country"], lists=lists or None, limit=limit)

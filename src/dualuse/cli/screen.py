@@ -1,4 +1,12 @@
-"""``dualuse screen``: screen a file of shipments."""
+"""``dualuse screen``: screen a file of shipments, and keep the record.
+
+Every screening is recorded by default (Regulations Art. 27: keep records
+for at least five years) in the compliance database (``--db``, else
+``$DUALUSE_DB``, else ``~/.local/share/dualuse/dualuse.db``), against the
+live list version, with who asked and when; uncertain hits and ``REVIEW``
+decisions open alerts (``dualuse alerts``). ``--no-record`` screens without
+keeping anything (a what-if).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +18,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from dualuse.cli.common import console, err_console, fail, parse_date
+from dualuse.cli.dbopts import actor_of, actor_option, db_option, open_db
 from dualuse.cli.render import decisions_table, summary_table
 from dualuse.decision.screen import Screener
 from dualuse.input import InputError, load_shipments
 from dualuse.input.rejects import write_rejects
-from dualuse.models.decision import Decision
 from dualuse.output.writers import csv_bytes, jsonl_bytes, write_decisions
 
 PROGRESS_FROM = 20  # shipments; smaller files finish before a bar is useful
@@ -28,6 +36,9 @@ def screen(
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Screen the valid shipments; write the invalid ones with their errors to --rejects."),
     rejects: Path | None = typer.Option(None, "--rejects", help="Where --skip-invalid writes rejected records (default: beside the input, *.rejected.*)."),
     sheet: str | None = typer.Option(None, "--sheet", help="XLSX sheet to read (default: the first)."),
+    db: str | None = db_option(),
+    no_record: bool = typer.Option(False, "--no-record", help="Screen without keeping a record or opening alerts (a what-if)."),
+    actor: str | None = actor_option(),
 ) -> None:
     """Screen shipments and print or write a reasoned decision for each."""
     if format not in ("table", "jsonl", "csv", "xlsx"):
@@ -42,8 +53,7 @@ def screen(
     except OSError as error:
         raise fail(f"{file}: cannot read ({error.strerror or error})") from None
 
-    screener = Screener()
-    decisions = _screen_all(screener, loaded.shipments, day)
+    screener, decisions, results = _screen_recorded(loaded.shipments, day, db, no_record, actor)
 
     if loaded.rejected:
         target = rejects or file.with_name(f"{file.stem}.rejected{file.suffix}")
@@ -62,16 +72,50 @@ def screen(
     if format == "table" or output is not None:
         target_console = console if format == "table" and output is None else err_console
         target_console.print(summary_table(Counter(d.verdict for d in decisions), screener))
+    if results is not None and results:
+        _record_note(results, db)
 
 
-def _screen_all(screener: Screener, shipments, day) -> list[Decision]:
+def _screen_recorded(shipments, day, db: str | None, no_record: bool, actor: str | None):
+    """Screen against the live list version of the database and record each screening."""
+    from dualuse.service.screening import live_screener, screen_and_record
+    from dualuse.storage import db as storage_db
+
+    if not shipments:
+        return Screener(), [], None
+    try:
+        have_db = storage_db.exists(db)
+    except storage_db.DatabaseError as error:
+        raise fail(str(error)) from None
+    if no_record and not have_db:  # a what-if with no records database: the packaged lists
+        screener = Screener()
+        return screener, [screener.screen(s, day) for s in shipments], None
+    database = open_db(db)
+    _, screener = live_screener(database)
+    who = actor_of(actor)
     if len(shipments) < PROGRESS_FROM:
-        return [screener.screen(s, day) for s in shipments]
-    decisions = []
-    columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err_console, transient=True) as progress:
-        task = progress.add_task("screening", total=len(shipments))
-        for shipment in shipments:
-            decisions.append(screener.screen(shipment, day))
-            progress.advance(task)
-    return decisions
+        results = screen_and_record(database, shipments, actor=who, channel="cli", as_of=day, record=not no_record)
+    else:
+        columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err_console, transient=True) as progress:
+            task = progress.add_task("screening", total=len(shipments))
+            results = screen_and_record(
+                database, shipments, actor=who, channel="cli", as_of=day, record=not no_record, progress=lambda: progress.advance(task)
+            )
+    return screener, [r.decision for r in results], (None if no_record else results)
+
+
+def _record_note(results, db: str | None) -> None:
+    from dualuse.storage.db import display_url, resolve_url
+
+    seqs = [r.record_seq for r in results if r.record_seq is not None]
+    opened = sum(len(r.alerts_opened) for r in results)
+    pending = sum(1 for r in results if r.status == "pending_review")
+    span = f"{min(seqs)}-{max(seqs)}" if len(seqs) > 1 else str(seqs[0])
+    err_console.print(
+        f"recorded {len(seqs)} screening(s) in {display_url(resolve_url(db))} (audit records {span}); "
+        f"{opened} alert(s) opened; {pending} shipment(s) pending review" + (" — see `dualuse alerts`" if pending else ""),
+        highlight=False,
+        soft_wrap=True,
+    )
+

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 
 from dualuse import __version__
 from dualuse.classification.end_use import analyse_end_use, military_organisations_named
 from dualuse.classification.items import Catalogue
+from dualuse.classification.search import CatalogueSearch
 from dualuse.classification.jurisdiction import jurisdiction
+from dualuse.decision.overrides import HitOverrides, entry_fingerprint
 from dualuse.matching.matcher import Matcher
 from dualuse.models.decision import (
     Decision,
@@ -60,6 +63,8 @@ class Screener:
         catalogue: control-list entries; default: the packaged 2026 catalogue.
         rules: rule set; default: the packaged rules.
         data_version: label recorded in decisions; default: the packaged data's.
+        data_dir: read the defaults above from this reference-data directory
+            (e.g. a stored list version) instead of the packaged data.
     """
 
     def __init__(
@@ -68,54 +73,90 @@ class Screener:
         catalogue: Iterable[ControlEntry] | None = None,
         rules: RuleSet | None = None,
         data_version: str | None = None,
+        data_dir: str | Path | None = None,
     ):
-        self.entries = list(entries) if entries is not None else store.load_entries()
+        self.entries = list(entries) if entries is not None else store.load_entries(data_dir)
         self.matcher = Matcher(self.entries)
-        self.catalogue = Catalogue(catalogue if catalogue is not None else store.load_catalogue())
+        control_entries = list(catalogue) if catalogue is not None else store.load_catalogue(data_dir)
+        self.catalogue = Catalogue(control_entries)
+        self.search = CatalogueSearch(control_entries, store.load_hs6(data_dir))
         self.rules = rules if rules is not None else load_rules()
-        self.data_version = data_version or store.data_version()
+        self.data_version = data_version or store.data_version(data_dir)
         # the legal lists' data date: announcements after it are not known
         self.data_date = (
-            min((info.data_date for info in store.load_lists() if info.id in LEGAL_LISTS), default=None)
+            min((info.data_date for info in store.load_lists(data_dir) if info.id in LEGAL_LISTS), default=None)
             if entries is None
             else None
         )
+        self._fingerprints: dict[str, str] = {}
 
-    def facts(self, shipment: Shipment, as_of: dt.date | None = None) -> Facts:
-        """Gather the facts the rules are evaluated against (see :class:`Facts`)."""
+    def fingerprint(self, entry: ListEntry) -> str:
+        """The entry's content fingerprint (see :func:`dualuse.decision.overrides.entry_fingerprint`), cached."""
+        found = self._fingerprints.get(entry.id)
+        if found is None:
+            found = self._fingerprints[entry.id] = entry_fingerprint(entry)
+        return found
+
+    def facts(self, shipment: Shipment, as_of: dt.date | None = None, overrides: HitOverrides | None = None) -> Facts:
+        """Gather the facts the rules are evaluated against (see :class:`Facts`).
+
+        ``overrides`` (reviewed false positives to drop, confirmed possible
+        matches to count as matches) are applied to each party's matches
+        before any rule sees them.
+        """
         day = as_of or shipment.date
         parties = tuple(
             PartyFacts(
                 role,
                 index,
                 party,
-                tuple(self.matcher.match(party.name, country=party.country)),
+                self._matches(role, index, party, overrides),
                 military_organisations_named(party.name, party.country or shipment.destination_country),
             )
             for role, index, party in shipment.parties()
         )
         lines = []
         for line in shipment.lines:
-            item = self.catalogue.classify(line.control_code, line.hs_code, day)
+            item = self.catalogue.classify(
+                line.control_code, line.hs_code, day, description=line.description, parameters=line.parameters, search=self.search
+            )
             nexus, note = jurisdiction(shipment, line)
             lines.append(LineFacts(line, item, nexus, note))
         end_use = analyse_end_use(shipment.end_use or "", shipment.destination_country)
-        return Facts(shipment, day, parties, tuple(lines), end_use)
+        return Facts(shipment, day, parties, tuple(lines), end_use, classify_component=lambda text: self._component_code(text, day))
 
-    def screen(self, shipment: Shipment, as_of: dt.date | None = None) -> Decision:
+    def _component_code(self, text: str, day: dt.date) -> str | None:
+        """Control code of a bill-of-materials component described in words, when the description decides it."""
+        found = self.search.lookup(text, as_of=day)
+        return found.candidates[0].code if found.status == "controlled" and found.candidates else None
+
+    def _matches(self, role: str, index: int, party, overrides: HitOverrides | None) -> tuple:
+        matches = tuple(self.matcher.match(party.name, country=party.country))
+        if overrides:
+            matches = overrides.apply(role, index, party, matches, self.fingerprint)
+        return matches
+
+    def screen(self, shipment: Shipment, as_of: dt.date | None = None, overrides: HitOverrides | None = None) -> Decision:
         """Screen one shipment.
 
         Args:
             shipment: the shipment.
             as_of: evaluate rules and list statuses at this date instead of
                 the shipment date (e.g. to re-check an old shipment today).
+            overrides: reviewer overrides (whitelisted false positives,
+                confirmed matches) applied before the rules run; each one
+                applied is named in the decision's ``warnings``.
 
         Returns:
             The :class:`Decision` with verdict, reasons, hits and per-line results.
         """
-        facts = self.facts(shipment, as_of)
+        start = len(overrides.applied) if overrides is not None else 0
+        facts = self.facts(shipment, as_of, overrides)
         findings = evaluate(self.rules, facts)
-        return self._decision(facts, findings)
+        decision = self._decision(facts, findings)
+        if overrides is not None:
+            decision.warnings.extend(applied.note() for applied in overrides.applied[start:])
+        return decision
 
     # --- assembly -------------------------------------------------------------
 
@@ -147,6 +188,7 @@ class Screener:
         licence = _combine_licences([f for f in own if f.licence is not None and f.verdict == "LICENSE_REQUIRED"])
         if licence is not None:
             licence.conditions.extend(self._destination_conditions(facts))
+        entry = line.item.entries[0] if line.item.entries and line.item.status == "controlled" else None
         item = ItemFinding(
             status=line.item.status,
             control_code=line.item.code,
@@ -155,6 +197,11 @@ class Screener:
             candidates=[e.code for e in line.item.entries] if line.item.status != "controlled" else [],
             jurisdiction=line.jurisdiction,  # type: ignore[arg-type]
             explanation=f"{line.item.explanation}; {line.jurisdiction_note}",
+            item_name_en=entry.name_en if entry else None,
+            announcement=(entry.announcement or entry.legal_source).citation if entry else None,
+            entry_status=entry.status_on(facts.as_of) if entry else None,
+            parameters_needed=list(line.item.parameters_needed),
+            parameter_checks=list(line.item.parameter_checks),
         )
         return LineDecision(
             line=line.line.line,

@@ -94,11 +94,14 @@ _DIGIT = re.compile(r"\d")
 
 
 def _prepare(text: str) -> str:
-    text = nfkc(text)
-    text = split_camel(text)
-    text = text.casefold()
-    text = fold_cjk(text)
-    text = katakana(text)
+    if text.isascii():  # most list names: no width, script or kana folding to do
+        text = split_camel(text).casefold()
+    else:
+        text = nfkc(text)
+        text = split_camel(text)
+        text = text.casefold()
+        text = fold_cjk(text)
+        text = katakana(text)
     # "U.S.A." -> "usa", "K.K." -> "kk" before punctuation is dropped
     return _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", "") + " ", text)
 
@@ -117,6 +120,8 @@ class _Piece:
 def _remove_cjk_legal_forms(text: str, vocab: Vocabulary) -> tuple[str, list[int]]:
     """Replace CJK legal forms by a space; return the text and the end offsets of removed forms."""
     ends: list[int] = []
+    if text.isascii():
+        return text, ends
     for form in vocab.cjk_legal_forms:
         start = text.find(form)
         while start != -1:
@@ -127,35 +132,33 @@ def _remove_cjk_legal_forms(text: str, vocab: Vocabulary) -> tuple[str, list[int
 
 
 def _segment_han(run: str, vocab: Vocabulary, concepts: bool) -> list[_Piece]:
+    """Split a Han run into CJK terms (concept tokens), country words and single characters."""
     pieces: list[_Piece] = []
+    by_first = vocab.cjk_by_first_char
     i = 0
     while i < len(run):
-        matched = False
-        if concepts:
-            for term, concept in vocab.cjk_terms.items():
-                if run.startswith(term, i):
-                    pieces.extend(_Piece(c, "word", term, True) for c in concept)
-                    i += len(term)
-                    matched = True
-                    break
-        if not matched:
-            for word in vocab.cjk_countries:
-                if run.startswith(word, i):
-                    pieces.append(_Piece(word, "country_word", word))
-                    i += len(word)
-                    matched = True
-                    break
-        if not matched:
+        for term, kind, value in by_first.get(run[i], ()):
+            if (concepts or kind == "country") and run.startswith(term, i):
+                if kind == "country":
+                    pieces.append(_Piece(term, "country_word", term))
+                else:
+                    pieces.extend(_Piece(c, "word", term, True) for c in value)
+                i += len(term)
+                break
+        else:
             pieces.append(_Piece(run[i], "han", run[i]))
             i += 1
     return pieces
 
 
+_CJK_CLASS = "\u3005\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+# Words are letters and digits of any other script (Latin, Cyrillic, Greek,
+# Hangul, Arabic...) and "&"; Han and kana runs are segmented separately.
 _RUNS = re.compile(
-    r"(?P<latin>[a-z0-9&]+)"
+    rf"(?P<latin>(?:(?![{_CJK_CLASS}])[^\W_]|&)+)"
     r"|(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\u3005]+)"
     r"|(?P<kana>[\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff]+)"
-    r"|(?P<sep>[^a-z0-9&\u3005\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f']+)"
+    r"|(?P<sep>(?:[^\w&]|_)+)"
 )
 
 
@@ -249,13 +252,7 @@ def _assign_roles(pieces: list[_Piece], vocab: Vocabulary) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
-def _compact(text: str, vocab: Vocabulary) -> str:
-    pieces = _drop_latin_legal_forms(_pieces(text, vocab, concepts=False), vocab)
-    return "".join(p.text for p in pieces if p.kind != "sep")
-
-
-def _variant(cleaned: str, compact: str, vocab: Vocabulary, mode: str, truncated: bool) -> NameVariant | None:
-    pieces = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=mode == "concept"), vocab)
+def _variant(pieces: list[_Piece], compact: str, vocab: Vocabulary, mode: str, truncated: bool) -> NameVariant | None:
     pieces = [p for p in _normalise_words(pieces, vocab) if p.text]
     if not pieces:
         return None
@@ -333,7 +330,7 @@ def _address_heads(prepared: str, vocab: Vocabulary) -> list[str]:
     character. All valid cuts are kept: the matcher prefers the longest
     name part that matches.
     """
-    if not _MAY_HAVE_TAIL.search(prepared):
+    if not _MAY_HAVE_TAIL.search(_TRAILING_LEGAL_FORMS.sub("", prepared)):
         return []
     _, legal_ends = _remove_cjk_legal_forms(prepared, vocab)
     cut_points = set(legal_ends)
@@ -353,6 +350,8 @@ def _address_heads(prepared: str, vocab: Vocabulary) -> list[str]:
 
 # a comma, a parenthesis, whitespace after CJK, or a word after a legal form
 _MAY_HAVE_TAIL = re.compile(r"[,;(]|[\u3040-\u30ff\u4e00-\u9fff)]\s+\S|\b(?:co|ltd|inc|corp|corporation|limited|company|llc|kk|ag|gmbh|sa)\b\.?\s+\S")
+# legal forms at the end of a name (", Co., Ltd."), whose commas start no tail
+_TRAILING_LEGAL_FORMS = re.compile(r"(?:[\s,]*\b(?:co|ltd|inc|corp|corporation|limited|company|llc|kk|k\.k|gmbh|sa|ag|plc|pte)\b\.?)+[\s.]*$")
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 
 
@@ -419,10 +418,15 @@ def _analyze(name: str, vocab: Vocabulary) -> tuple[NameVariant, ...]:
     variants: list[NameVariant] = []
     for text, truncated in texts:
         cleaned, _ = _remove_cjk_legal_forms(text, vocab)
-        compact = _compact(cleaned, vocab)
-        has_han = _HAN.search(text) is not None
-        for mode in ("concept", "raw") if has_han else ("concept",):
-            variant = _variant(cleaned, compact, vocab, mode, truncated)
+        raw = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=False), vocab)
+        compact = "".join(p.text for p in raw)
+        if _HAN.search(text) is not None:
+            concept = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=True), vocab)
+            modes = (("concept", concept), ("raw", raw))
+        else:  # without Han characters both segmentations are the same
+            modes = (("concept", raw),)
+        for mode, pieces in modes:
+            variant = _variant(pieces, compact, vocab, mode, truncated)
             if variant is not None:
                 variants.append(variant)
     return tuple(variants)

@@ -28,24 +28,28 @@ few best candidates exactly (stage 2).
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from dualuse.matching.aliases import derived_forms, learn_aliases
 from dualuse.matching.analyze import NameVariant, Token, _analyze, analyze
 from dualuse.matching.records import NameRecord
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from dualuse.matching.score import (
     ABBREVIATION_SIMILARITY,
     LOOSE_SIMILARITY,
     RELATED_TOKENS,
     UNMATCHED_PENALTY,
+    acronym_like,
     is_short,
-    token_similarity,
 )
 from dualuse.matching.vocabulary import vocabulary
 
@@ -67,6 +71,11 @@ MODES = ("concept", "raw")
 # Postings longer than this are not used for retrieval (the token still
 # counts in scoring); such tokens say almost nothing about identity.
 MAX_POSTINGS = 50_000
+# Postings read per query variant for retrieval (rarest tokens first).
+POSTINGS_BUDGET = 20_000
+# A query word that is itself on at least this many records is not looked
+# up as a typo of another word.
+TYPO_SKIP_DF = 20
 
 
 def _kind(token: Token) -> int:
@@ -110,84 +119,216 @@ def _trigrams(text: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
+# Records per chunk below which the index is built in one process.
+PARALLEL_FROM = 50_000
+
+
+@dataclass
+class _Chunk:
+    """The analysed names of a range of records, with a local token vocabulary."""
+
+    tokens: list[tuple[int, str, str]]
+    df: np.ndarray
+    forms: int
+    var_record: np.ndarray
+    var_form: np.ndarray
+    var_position: np.ndarray
+    var_mode: np.ndarray
+    var_truncated: np.ndarray
+    var_short: np.ndarray
+    var_compact: np.ndarray
+    var_length: np.ndarray
+    occ_token: np.ndarray
+    occ_role: np.ndarray
+
+
+def _forms_of(record: NameRecord, position: int, aliases: dict[str, str], learn_count: int) -> tuple[tuple[str, str], ...]:
+    """A record's forms, plus derived alias forms for the curated records."""
+    return record.forms + derived_forms(record, aliases) if position < learn_count else record.forms
+
+
+def _analyse_range(records: list[NameRecord], start: int, stop: int, aliases: dict[str, str], learn_count: int) -> _Chunk:
+    """Analyse the names of ``records[start:stop]`` into arrays (runs in a worker process for large lists)."""
+    vocab = vocabulary()
+    local: dict[tuple[int, str], int] = {}
+    tokens: list[tuple[int, str, str]] = []
+    df = array("i")
+    forms = 0
+    var_record, var_form, var_length = array("i"), array("i"), array("i")
+    var_position, var_mode, var_truncated, var_short = array("b"), array("b"), array("b"), array("b")
+    var_compact: list[int] = []
+    occ_token, occ_role = array("i"), array("b")
+    analyse = _analyze.__wrapped__  # bypass the query cache: each name is seen once here
+    for record_index in range(start, stop):
+        record = records[record_index]
+        seen: set[int] = set()
+        for form in _forms_of(record, record_index, aliases, learn_count):
+            form_index = forms
+            forms += 1
+            for position, variant in enumerate(analyse(form[0], vocab)):
+                var_record.append(record_index)
+                var_form.append(form_index)
+                var_position.append(position)
+                var_mode.append(MODES.index(variant.mode))
+                var_truncated.append(variant.truncated)
+                var_short.append(is_short(variant.tokens))
+                var_compact.append(hash(variant.compact) if variant.compact else 0)
+                var_length.append(len(variant.tokens))
+                for token in variant.tokens:
+                    key = (_KIND_CODE[token.kind], token.text)
+                    token_id = local.get(key)
+                    if token_id is None:
+                        token_id = local[key] = len(tokens)
+                        tokens.append((key[0], token.text, token.loose))
+                        df.append(0)
+                    occ_token.append(token_id)
+                    occ_role.append(_ROLE_CODE[token.role])
+                    seen.add(token_id)
+        for token_id in seen:
+            df[token_id] += 1
+    return _Chunk(
+        tokens=tokens,
+        df=np.frombuffer(df, dtype=np.int32).copy(),
+        forms=forms,
+        var_record=np.frombuffer(var_record, dtype=np.int32).copy(),
+        var_form=np.frombuffer(var_form, dtype=np.int32).copy(),
+        var_position=np.frombuffer(var_position, dtype=np.int8).copy(),
+        var_mode=np.frombuffer(var_mode, dtype=np.int8).copy(),
+        var_truncated=np.frombuffer(var_truncated, dtype=np.int8).copy(),
+        var_short=np.frombuffer(var_short, dtype=np.int8).copy(),
+        var_compact=np.array(var_compact, dtype=np.int64),
+        var_length=np.frombuffer(var_length, dtype=np.int32).copy(),
+        occ_token=np.frombuffer(occ_token, dtype=np.int32).copy(),
+        occ_role=np.frombuffer(occ_role, dtype=np.int8).copy(),
+    )
+
+
+_WORK: tuple[list[NameRecord], dict[str, str], int] | None = None
+
+
+def _analyse_shared(bounds: tuple[int, int]) -> _Chunk:
+    assert _WORK is not None
+    return _analyse_range(_WORK[0], bounds[0], bounds[1], _WORK[1], _WORK[2])
+
+
+def _analyse_all(records: list[NameRecord], aliases: dict[str, str], workers: int | None, learn_count: int) -> list[_Chunk]:
+    """Analyse every record, in worker processes (fork) when the list is large.
+
+    Workers inherit the records by fork, so nothing large is pickled on the
+    way in; each returns compact arrays. Where fork is unavailable the work
+    is done in this process.
+    """
+    global _WORK
+    count = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if count <= 1 or len(records) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return [_analyse_range(records, 0, len(records), aliases, learn_count)]
+    step = -(-len(records) // count)
+    bounds = [(i, min(i + step, len(records))) for i in range(0, len(records), step)]
+    _WORK = (records, aliases, learn_count)
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            return pool.map(_analyse_shared, bounds)
+    finally:
+        _WORK = None
+
+
 class NameIndex:
     """Index ``records`` by every written form of their names.
 
     Args:
         records: the entities to index.
         learn: learn cross-script aliases from the records and add derived
-            forms (:mod:`dualuse.matching.aliases`); for lists without
-            Chinese/Japanese names it changes nothing.
+            forms to them (:mod:`dualuse.matching.aliases`): ``True`` for all
+            records, ``False`` for none, or a number N for the first N records
+            (the curated lists, when external lists follow them).
+        workers: processes used to analyse names (default: the CPU count,
+            at most 4; lists under ``PARALLEL_FROM`` records use one).
 
     Attributes:
         records: the indexed records, in input order.
         aliases: the learnt aliases.
     """
 
-    def __init__(self, records: Iterable[NameRecord], learn: bool = True):
+    def __init__(
+        self, records: Iterable[NameRecord], learn: bool | int = True, workers: int | None = None
+    ):
         self.records: list[NameRecord] = list(records)
-        self.aliases = learn_aliases(self.records) if learn else {}
+        # aliases are learnt from (and applied to) the first ``learn`` records:
+        # the curated lists, not a million external entities
+        learn_count = len(self.records) if learn is True else int(learn)
+        self._learn_count = learn_count
+        self.aliases = learn_aliases(self.records[:learn_count]) if learn_count else {}
         self._record_index = {record.id: i for i, record in enumerate(self.records)}
+        chunks = _analyse_all(self.records, self.aliases, workers, learn_count)
+
+        # merge the chunks: one vocabulary, one set of arrays
         self._vocab: dict[tuple[int, str], int] = {}
         self._tok_text: list[str] = []
-        self._tok_kind = array("b")
         self._tok_loose: list[str] = []
-        df = array("i")
-        var_record, var_form, var_position, var_mode, var_truncated, var_short = (
-            array("i"), array("i"), array("b"), array("b"), array("b"), array("b")
-        )
-        var_compact: list[int] = []
-        occ_token, occ_role = array("i"), array("b")
-        var_ptr = array("q", [0])
-        self._forms: list[tuple[str, str]] = []
-        self._form_record = array("i")
-        for record_index, record in enumerate(self.records):
-            seen: set[int] = set()
-            forms = record.forms + derived_forms(record, self.aliases)
-            for form in forms:
-                form_index = len(self._forms)
-                self._forms.append(form)
-                self._form_record.append(record_index)
-                for position, variant in enumerate(_analyze.__wrapped__(form[0], vocabulary())):
-                    var_record.append(record_index)
-                    var_form.append(form_index)
-                    var_position.append(position)
-                    var_mode.append(MODES.index(variant.mode))
-                    var_truncated.append(variant.truncated)
-                    var_short.append(is_short(variant.tokens))
-                    var_compact.append(hash(variant.compact) if variant.compact else 0)
-                    for token in variant.tokens:
-                        token_id = self._token_id(token, df)
-                        occ_token.append(token_id)
-                        occ_role.append(_ROLE_CODE[token.role])
-                        seen.add(token_id)
-                    var_ptr.append(len(occ_token))
-            for token_id in seen:
-                df[token_id] += 1
+        tok_kind: list[int] = []
+        # the forms in the order the chunks analysed them (references, not copies)
+        self._forms: list[tuple[str, str]] = [
+            form for position, record in enumerate(self.records) for form in _forms_of(record, position, self.aliases, learn_count)
+        ]
+        df_parts: list[tuple[np.ndarray, np.ndarray]] = []
+        parts: dict[str, list[np.ndarray]] = defaultdict(list)
+        variant_offset = 0
+        form_offset = 0
+        for chunk in chunks:
+            remap = np.empty(len(chunk.tokens), dtype=np.int32)
+            for local, (kind, text, loose) in enumerate(chunk.tokens):
+                token_id = self._vocab.get((kind, text))
+                if token_id is None:
+                    token_id = self._vocab[(kind, text)] = len(self._tok_text)
+                    self._tok_text.append(text)
+                    self._tok_loose.append(loose)
+                    tok_kind.append(kind)
+                remap[local] = token_id
+            df_parts.append((remap, chunk.df))
+            parts["record"].append(chunk.var_record)
+            parts["form"].append(chunk.var_form + form_offset)
+            parts["position"].append(chunk.var_position)
+            parts["mode"].append(chunk.var_mode)
+            parts["truncated"].append(chunk.var_truncated)
+            parts["short"].append(chunk.var_short)
+            parts["compact"].append(chunk.var_compact)
+            parts["length"].append(chunk.var_length)
+            parts["token"].append(remap[chunk.occ_token] if chunk.occ_token.size else chunk.occ_token)
+            parts["role"].append(chunk.occ_role)
+            variant_offset += chunk.var_record.size
+            form_offset += chunk.forms
 
-        self.var_record = np.frombuffer(var_record, dtype=np.int32).copy()
-        self.var_form = np.frombuffer(var_form, dtype=np.int32).copy()
-        self.var_position = np.frombuffer(var_position, dtype=np.int8).copy()
-        self.var_mode = np.frombuffer(var_mode, dtype=np.int8).copy()
-        self.var_truncated = np.frombuffer(var_truncated, dtype=np.int8).astype(bool)
-        self.var_ptr = np.frombuffer(var_ptr, dtype=np.int64).copy()
-        self.var_compact = np.array(var_compact, dtype=np.int64)
-        self.occ_token = np.frombuffer(occ_token, dtype=np.int32).copy()
-        occ_role_np = np.frombuffer(occ_role, dtype=np.int8).copy()
-        tok_kind = np.frombuffer(self._tok_kind, dtype=np.int8).copy()
-        self.tok_kind = tok_kind
+        def joined(name: str, dtype) -> np.ndarray:
+            return np.concatenate(parts[name]).astype(dtype, copy=False) if parts[name] else np.empty(0, dtype=dtype)
 
+        self.var_record = joined("record", np.int32)
+        self.var_form = joined("form", np.int32)
+        self.var_position = joined("position", np.int8)
+        self.var_mode = joined("mode", np.int8)
+        self.var_truncated = joined("truncated", np.int8).astype(bool)
+        self.var_compact = joined("compact", np.int64)
+        lengths = joined("length", np.int64)
+        self.var_ptr = np.zeros(lengths.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.var_ptr[1:])
+        self.occ_token = joined("token", np.int32)
+        occ_role = joined("role", np.int8)
+        self.tok_kind = np.array(tok_kind, dtype=np.int8)
+
+        # inverse document frequency over records (records never span chunks)
+        df = np.zeros(len(self._tok_text), dtype=np.int64)
+        for remap, local_df in df_parts:
+            np.add.at(df, remap, local_df)
         n = max(len(self.records), 1)
-        self.idf = np.log1p(n / np.maximum(np.frombuffer(df, dtype=np.int32), 1)).astype(np.float32)
+        self.df = df.astype(np.int32)
+        self.idf = np.log1p(n / np.maximum(df, 1)).astype(np.float32)
         self.max_idf = math.log1p(n)
-        occ_variant = np.repeat(np.arange(len(self.var_record), dtype=np.int32), np.diff(self.var_ptr))
-        occ_short = np.frombuffer(var_short, dtype=np.int8)[occ_variant].astype(bool)
-        self.occ_weight = _weights(self.idf[self.occ_token], tok_kind[self.occ_token], occ_role_np, occ_short)
-        self.occ_logpen = _log_penalties(tok_kind[self.occ_token], occ_role_np)
-        self.occ_variant = occ_variant
+        self.occ_role = occ_role
+        self.var_short = joined("short", np.int8).astype(bool)
+        occ_variant = np.repeat(np.arange(self.var_record.size, dtype=np.int32), lengths)
 
         order = np.argsort(self.occ_token, kind="stable")
         self.post_variant = occ_variant[order]
+        del occ_variant, order
         self.post_ptr = np.zeros(len(self._tok_text) + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.occ_token, minlength=len(self._tok_text)), out=self.post_ptr[1:])
 
@@ -199,44 +340,58 @@ class NameIndex:
 
     # --- building ----------------------------------------------------------------
 
-    def _token_id(self, token: Token, df: array) -> int:
-        key = (_kind(token), token.text)
-        token_id = self._vocab.get(key)
-        if token_id is None:
-            token_id = len(self._tok_text)
-            self._vocab[key] = token_id
-            self._tok_text.append(token.text)
-            self._tok_kind.append(key[0])
-            self._tok_loose.append(token.loose)
-            df.append(0)
-        return token_id
-
     def _find_ambiguous(self) -> frozenset[int]:
-        """Hashes of compact keys that belong to more than one organisation (e.g. the alias 補給本部)."""
-        organisation = np.array(
-            [hash(r.organisation) if r.organisation else hash(_primary_compact(r)) for r in self.records], dtype=np.int64
-        )
+        """Hashes of compact keys that belong to more than one organisation (e.g. the alias 補給本部).
+
+        A record's organisation is its ``organisation`` key when set (same_as
+        twins), else the compact key of its primary name (one company on two
+        lists: "Skydio, Inc." and "Skydio Inc.").
+        """
+        organisation = np.zeros(len(self.records), dtype=np.int64)
+        if self.var_record.size:
+            records, first = np.unique(self.var_record, return_index=True)
+            organisation[records] = self.var_compact[first]
+        for position, record in enumerate(self.records):
+            if record.organisation:
+                organisation[position] = hash(record.organisation)
         keep = (self.var_compact != 0) & ~self.var_truncated
         pairs = np.unique(np.stack([self.var_compact[keep], organisation[self.var_record[keep]]], axis=1), axis=0)
         compacts, counts = np.unique(pairs[:, 0], return_counts=True)
         return frozenset(int(c) for c in compacts[counts > 1])
 
     def _build_lookups(self) -> None:
-        self._loose: dict[tuple[int, str], list[int]] = defaultdict(list)
-        trigrams: dict[str, list[int]] = defaultdict(list)
+        """Loose-key, trigram and prefix lookups over the vocabulary, as sorted hash arrays."""
+        loose_keys = np.fromiter(
+            (hash((kind, loose)) for kind, loose in zip(self.tok_kind.tolist(), self._tok_loose)),
+            dtype=np.int64,
+            count=len(self._tok_loose),
+        )
+        order = np.argsort(loose_keys, kind="stable")
+        self._loose_sorted, self._loose_ids = loose_keys[order], order.astype(np.int32)
+
+        codes, ids = array("q"), array("i")
         words: list[tuple[str, int]] = []
-        for token_id, (text, loose) in enumerate(zip(self._tok_text, self._tok_loose)):
-            kind = int(self.tok_kind[token_id])
-            self._loose[(kind, loose)].append(token_id)
+        for token_id, (kind, text, loose) in enumerate(zip(self.tok_kind.tolist(), self._tok_text, self._tok_loose)):
             if kind == 0 and len(loose) >= 5 or kind == 2 and len(loose) >= 3:
                 for gram in set(_trigrams(loose)):
-                    trigrams[f"{kind}{gram}"].append(token_id)
+                    codes.append(hash((kind, gram)))
+                    ids.append(token_id)
             if kind == 0 and text.isalpha():
                 words.append((text, token_id))
-        self._trigrams = {gram: np.array(ids, dtype=np.int32) for gram, ids in trigrams.items()}
+        code_array = np.frombuffer(codes, dtype=np.int64)
+        order = np.argsort(code_array, kind="stable")
+        self._gram_sorted = code_array[order]
+        self._gram_ids = np.frombuffer(ids, dtype=np.int32)[order]
         words.sort()
         self._words = [w for w, _ in words]
         self._word_ids = np.array([i for _, i in words], dtype=np.int32)
+        self._loose_length = np.fromiter((len(t) for t in self._tok_loose), dtype=np.int16, count=len(self._tok_loose))
+        self._loose_array = np.array(self._tok_loose, dtype=object)
+
+    def _sorted_lookup(self, keys: np.ndarray, values: np.ndarray, key: int) -> np.ndarray:
+        lo = np.searchsorted(keys, key, side="left")
+        hi = np.searchsorted(keys, key, side="right")
+        return values[lo:hi]
 
     # --- token weights (shared with the exact aligner) -----------------------------
 
@@ -291,7 +446,7 @@ class NameIndex:
         exact = self._vocab.get((kind, token.text))
         if exact is not None:
             found[exact] = 1.0
-        for other in self._loose.get((kind, token.loose), ()):
+        for other in self._sorted_lookup(self._loose_sorted, self._loose_ids, hash((kind, token.loose))).tolist():
             found.setdefault(other, LOOSE_SIMILARITY)
         for (a, b), sim in RELATED_TOKENS.items():
             if a == token.text and (related := self._vocab.get((kind, b))) is not None:
@@ -299,22 +454,10 @@ class NameIndex:
         if kind == 1:
             return found
         text = token.loose
-        if kind == 0 and len(text) >= 5 or kind == 2 and len(text) >= 3:
-            counts: dict[int, int] = defaultdict(int)
-            for gram in set(_trigrams(text)):
-                ids = self._trigrams.get(f"{kind}{gram}")
-                if ids is not None and len(ids) < 20_000:
-                    for other in ids.tolist():
-                        counts[other] += 1
-            # a typo of up to two edits destroys at most six of the
-            # len(text) trigrams of the padded word
-            need = max(1, len(text) - 6)
-            probe = Token(token.text, token.kind, token.role, token.surface, token.loose, token.concept)
-            for other, shared in counts.items():
-                if shared >= need and other not in found:
-                    sim = token_similarity(probe, self._token(other))
-                    if sim > 0:
-                        found[other] = sim
+        common = exact is not None and self.df[exact] >= TYPO_SKIP_DF  # a frequent word is rarely a typo
+        if not common and ((kind == 0 and len(text) >= 5 and not acronym_like(token.text)) or (kind == 2 and len(text) >= 3)):
+            for other, sim in self._typos(kind, text, token.surface.lower()):
+                found.setdefault(other, sim)
         if kind == 0 and 3 <= len(token.text) <= 5 and token.text.isalpha():
             lo = _bisect(self._words, token.text)
             for position in range(lo, min(lo + 64, len(self._words))):
@@ -325,10 +468,45 @@ class NameIndex:
                     found.setdefault(int(self._word_ids[position]), ABBREVIATION_SIMILARITY)
         return found
 
-    @lru_cache(maxsize=4096)
-    def _token(self, token_id: int) -> Token:
-        kind = int(self.tok_kind[token_id])
-        return Token(self._tok_text[token_id], ("word", "han", "kana")[kind], "normal", self._tok_text[token_id], self._tok_loose[token_id])
+    def _typos(self, kind: int, text: str, surface: str) -> list[tuple[int, float]]:
+        """Vocabulary tokens within the typo distance of ``text`` (the rules of ``token_similarity``).
+
+        Candidates share enough trigrams (a typo of up to two edits destroys
+        at most six of the trigrams of the padded word) and differ in length
+        by at most two; their optimal-string-alignment distance is computed
+        in one call (rapidfuzz).
+        """
+        limit = 2 if len(text) >= 8 else 1
+        arrays = []
+        for gram in set(_trigrams(text)):
+            ids = self._sorted_lookup(self._gram_sorted, self._gram_ids, hash((kind, gram)))
+            if 0 < ids.size < 20_000:
+                arrays.append(ids)
+        if not arrays:
+            return []
+        counts = np.bincount(np.concatenate(arrays))
+        # the padded word has len(text) trigrams; an edit destroys at most
+        # three of them (a transposition four): the q-gram lemma
+        ids = np.flatnonzero(counts >= max(1, len(text) - 3 * limit - 1))
+        ids = ids[np.abs(self._loose_length[ids] - len(text)) <= limit]
+        if ids.size == 0:
+            return []
+        choices = self._loose_array[ids]
+        distance = process.cdist([text], choices, scorer=OSA.distance, score_cutoff=2, dtype=np.int32, workers=1)[0]
+        if kind == 0 and surface != text:  # as written too: a typo in a plural escapes the spelling fold
+            distance = np.minimum(distance, process.cdist([surface], choices, scorer=OSA.distance, score_cutoff=2, dtype=np.int32, workers=1)[0])
+        close = np.flatnonzero((distance > 0) & (distance <= 2))
+        found: list[tuple[int, float]] = []
+        for position in close.tolist():
+            token_id, choice, d = int(ids[position]), choices[position], int(distance[position])
+            shorter, longer = min(len(text), len(choice)), max(len(text), len(choice))
+            if kind == 0 and (shorter < 5 or acronym_like(self._tok_text[token_id])):
+                continue
+            if kind == 2 and shorter < 3:
+                continue
+            if 0 < d <= (2 if shorter >= 8 else 1):
+                found.append((token_id, 1.0 - d / (longer + 1)))
+        return found
 
     def search(self, query_variants: tuple[NameVariant, ...], limit: int = 256) -> Candidates:
         """Stage 1: approximate scores of the best candidate variants for each query variant.
@@ -360,18 +538,29 @@ class NameIndex:
         return Candidates(variants, self.var_record[variants], np.concatenate(query_ids), np.concatenate(scores))
 
     def _retrieve(self, query: NameVariant, union: list[int], sims: list[dict[int, float]], mode: int, limit: int) -> np.ndarray:
-        parts: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        best_sim = defaultdict(float)
+        """Variants sharing tokens with the query, the ``limit`` best by shared weight.
+
+        Tokens are taken rarest first until ``POSTINGS_BUDGET`` postings are
+        read (the two rarest always): a very common token adds little to
+        ranking and much to the cost; it still counts when candidates are scored.
+        """
+        best_sim: dict[int, float] = defaultdict(float)
         for sim in sims:
             for token_id, value in sim.items():
                 best_sim[token_id] = max(best_sim[token_id], value)
-        for token_id in union:
-            lo, hi = self.post_ptr[token_id], self.post_ptr[token_id + 1]
-            if hi == lo or hi - lo > MAX_POSTINGS:
+        sizes = sorted((int(self.post_ptr[t + 1] - self.post_ptr[t]), t) for t in union)
+        parts: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        read = 0
+        for taken, (size, token_id) in enumerate(sizes):
+            if size == 0 or size > MAX_POSTINGS:
                 continue
-            parts.append(self.post_variant[lo:hi])
-            weights.append(np.full(hi - lo, best_sim[token_id] * self.idf[token_id], dtype=np.float32))
+            if taken >= 2 and read + size > POSTINGS_BUDGET:
+                break
+            lo = self.post_ptr[token_id]
+            parts.append(self.post_variant[lo : lo + size])
+            weights.append(np.full(size, best_sim[token_id] * self.idf[token_id], dtype=np.float32))
+            read += size
         if query.compact:
             same = self.variants_with_compact(query.compact)
             if same.size:
@@ -419,8 +608,10 @@ class NameIndex:
         q_logpen = _log_penalties(
             np.array([_kind(t) for t in query.tokens], dtype=np.int8), np.array([_ROLE_CODE[t.role] for t in query.tokens], dtype=np.int8)
         )
-        e_weight = self.occ_weight[occ]
-        e_logpen = self.occ_logpen[occ]
+        e_kind = self.tok_kind[tokens]
+        e_role = self.occ_role[occ]
+        e_weight = _weights(self.idf[tokens], e_kind, e_role, np.repeat(self.var_short[candidates], lengths))
+        e_logpen = _log_penalties(e_kind, e_role)
         gained = np.bincount(owner, weights=entry_best * e_weight, minlength=candidates.size) + (q_weight[:, None] * query_best).sum(axis=0)
         total = np.bincount(owner, weights=e_weight, minlength=candidates.size) + q_weight.sum()
         penalty = np.bincount(owner, weights=np.where(entry_best > 0, 0.0, e_logpen), minlength=candidates.size)
@@ -456,8 +647,3 @@ def _log_penalties(kind: np.ndarray, role: np.ndarray) -> np.ndarray:
     """log of the unmatched-token penalty of each token (vectorised)."""
     by_role = np.log(np.array([UNMATCHED_PENALTY[r] for r in ROLES], dtype=np.float32))
     return np.where(kind == 1, math.log(HAN_UNMATCHED_PENALTY), by_role[role]).astype(np.float32)
-
-
-def _primary_compact(record: NameRecord) -> str:
-    variants = analyze(record.name)
-    return variants[0].compact if variants else record.id

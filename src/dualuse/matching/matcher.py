@@ -33,7 +33,7 @@ from dualuse.matching.analyze import NameVariant, analyze
 import numpy as np
 
 from dualuse.matching.index import Candidates, IndexedVariant, NameIndex
-from dualuse.matching.records import ExternalList, NameRecord, record_entry
+from dualuse.matching.records import FORM_KINDS, ExternalList, NameRecord, record_entry
 from dualuse.matching.score import Alignment, align
 from dualuse.models.reference import LEGAL_LISTS, ListEntry, NameForm
 
@@ -55,6 +55,7 @@ PARTIAL_MARGIN = 0.05
 UNIT_LISTS = frozenset({"JP-MIL", "US-MIL"})
 UNIT_QUALIFIER_FACTOR = 0.98
 UNIT_OF_SCORE = 0.9
+MAX_RELATED = 12
 # Stage 2 aligns exactly the best STAGE2_RECORDS records whose stage-1 score
 # reaches STAGE2_FLOOR, with their STAGE2_PAIRS best (query, form) pairs.
 STAGE2_RECORDS = 12
@@ -69,7 +70,8 @@ class MatchResult:
     Attributes:
         entry: the list entry.
         score: calibrated similarity in [0, 1] (1.0 = certain).
-        decision: ``match`` or ``possible``.
+        decision: ``match``, ``possible`` or ``related`` (a parent or
+            subsidiary of a matched entry; never a match of the name).
         form: the entry's name form that matched best.
         query_variant, entry_variant: the analysed variants compared.
         alignment: token alignment behind the score.
@@ -85,6 +87,9 @@ class MatchResult:
             is at most ``possible``.
         unit_of: when set, the name is a unit of this entry (the words given
             here name the unit, which is not itself on the list).
+        related_to, relation: for ``related`` results, the matched entry
+            (name and list) and how this entry relates to it (``parent``: this entry is its
+            parent; ``subsidiary``: this entry is its subsidiary).
     """
 
     entry: ListEntry
@@ -99,6 +104,8 @@ class MatchResult:
     explained_by: str | None = None
     ambiguous_form: bool = False
     unit_of: str | None = None
+    related_to: str | None = None
+    relation: str | None = None
 
     @property
     def partial(self) -> bool:
@@ -107,6 +114,9 @@ class MatchResult:
 
     def explanation(self) -> str:
         """Explain the match in words a reviewer understands."""
+        if self.related_to:
+            role = {"parent": "the parent organisation", "subsidiary": "a subsidiary"}.get(self.relation or "", "related")
+            return f"not a match: {role} of \u201c{self.related_to}\u201d, which the name matched (relation in the reference data)"
         if self.unit_of:
             return (
                 f"a unit of \u201c{self.entry.name}\u201d: the name names it (the {self.form.kind.replace('_', ' ')} "
@@ -180,7 +190,8 @@ class Matcher:
         self.external = dict(external or {})
         all_records = [NameRecord.from_entry(entry) for entry in self.entries.values()]
         all_records.extend(records)
-        self.index = NameIndex(all_records, learn=learn_aliases)
+        # aliases are learnt from the packaged entries only (they come first)
+        self.index = NameIndex(all_records, learn=len(self.entries) if learn_aliases else False)
         self.match_threshold = match_threshold
         self.review_threshold = review_threshold
         self._unit_names: dict[str, dict[str, set[int]]] = {list_id: {} for list_id in UNIT_LISTS}
@@ -289,7 +300,43 @@ class Matcher:
         if units:
             named = {u.entry.id for u in units}
             ranked = sorted([*units, *(r for r in ranked if r.entry.id not in named)], key=lambda r: (-r.score, r.entry.id))
-        return ranked[:limit]
+        ranked = ranked[:limit]
+        return ranked + self._related(ranked, wanted)
+
+    def _related(self, ranked: list[MatchResult], wanted: set[str] | None) -> list[MatchResult]:
+        """Parents and subsidiaries of the matched entries, as ``related`` results.
+
+        A parent, subsidiary or sibling of a listed entity is never that
+        entity; but a reviewer should see that "Mitsubishi Heavy Industries,
+        Ltd." has listed subsidiaries, or that a listed unit's parent is a
+        defence contractor. Related results never trigger a rule.
+        """
+        shown = {r.entry.id for r in ranked}
+        related: list[MatchResult] = []
+        for result in ranked:
+            if result.decision != "match" or result.related_to:
+                continue
+            for relation in result.entry.relations:
+                if relation.relation not in ("parent", "subsidiary") or not relation.target_id or relation.target_id in shown:
+                    continue
+                position = self.index.record_position(relation.target_id)
+                if position is None:
+                    continue
+                entry = self.entry(position)
+                if wanted is not None and entry.list not in wanted:
+                    continue
+                shown.add(entry.id)
+                related.append(
+                    replace(
+                        result,
+                        entry=entry,
+                        decision="related",
+                        related_to=f"{result.entry.name} ({result.entry.list})",
+                        relation=relation.relation,
+                        explained_by=None,
+                    )
+                )
+        return related[:MAX_RELATED]
 
     def _shortlist(self, found: Candidates, query_variants: tuple[NameVariant, ...]) -> list[tuple[int, int]]:
         """The stage-1 pairs worth aligning exactly: ``(variant id, query variant)``.
@@ -337,7 +384,8 @@ class Matcher:
             if any(r.decision == "match" and list_id in lists_of(r.entry) for r in ranked):
                 continue
             names = self._unit_names.get(list_id, {})
-            for variant in query_variants:
+            # the name without an address or site first: the unit's own words
+            for variant in sorted(query_variants, key=lambda v: (not v.truncated, len(v.tokens))):
                 if variant.mode != "concept":
                     continue
                 tokens = variant.tokens
@@ -460,10 +508,7 @@ def _compact_piece(token) -> str:
 
 def _form(form: tuple[str, str]) -> NameForm:
     value, kind = form
-    return NameForm(value=value, kind=kind if kind in _FORM_KINDS else "alias")
-
-
-_FORM_KINDS = frozenset({"primary", "annex_zh", "zh_variant", "official_ja", "kana", "romaji", "alias", "former", "local"})
+    return NameForm(value=value, kind=kind if kind in FORM_KINDS else "alias")
 
 
 def lists_of(entry: ListEntry) -> set[str]:

@@ -12,8 +12,9 @@ a million entities fit in memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
-from dualuse.models.reference import LegalSource, ListEntry, NameForm
+from dualuse.models.reference import LegalSource, ListEntry, NameForm, NameKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ class ExternalList:
 
 def record_entry(record: NameRecord, meta: ExternalList) -> ListEntry:
     """A :class:`ListEntry` for a record of an external list (built when a hit is reported)."""
-    names = [NameForm(value=value, kind=kind if kind in _KINDS else "alias") for value, kind in record.forms]
+    names = [NameForm(value=value, kind=kind if kind in FORM_KINDS else "alias") for value, kind in record.forms]
     return ListEntry(
         id=record.id,
         list=record.list,
@@ -88,4 +89,4 @@ def record_entry(record: NameRecord, meta: ExternalList) -> ListEntry:
     )
 
 
-_KINDS = frozenset({"primary", "annex_zh", "zh_variant", "official_ja", "kana", "romaji", "alias", "former", "local"})
+FORM_KINDS: frozenset[str] = frozenset(get_args(NameKind))

@@ -84,7 +84,7 @@ class Alignment:
 _VOWELS = frozenset("aeiou")
 
 
-def _acronym_like(text: str) -> bool:
+def acronym_like(text: str) -> bool:
     """Short consonant clusters (JGSDF, JASDF, NTC) are codes: a one-letter change is another code."""
     return len(text) <= 6 and sum(ch in _VOWELS for ch in text) <= 1
 
@@ -126,7 +126,7 @@ def token_similarity(a: Token, b: Token) -> float:
     if a.kind == "kana":
         if shorter < 3:
             return 0.0
-    elif shorter < 5 or _acronym_like(a.text) or _acronym_like(b.text):
+    elif shorter < 5 or acronym_like(a.text) or acronym_like(b.text):
         return 0.0
     limit = 2 if shorter >= 8 else 1
     distance = OSA.distance(a.loose, b.loose, score_cutoff=limit)

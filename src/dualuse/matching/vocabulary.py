@@ -1,6 +1,7 @@
 """The analyser's word lists, loaded once from the YAML files beside this module.
 
-* ``legal_forms.yaml``  legal forms set aside before comparison
+* ``legal_forms.yaml``  legal forms set aside before comparison (plus the
+  forms of rigour's org-type table, converted into ``dualuse/data/legal_forms.json``)
 * ``terms.yaml``        generic words, qualifiers, country words,
   abbreviations, spelling variants and CJK terms with concept tokens
 * ``address_words.yaml`` words that mark an address tail
@@ -14,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+import json
 
 import yaml
 
@@ -46,6 +49,8 @@ class Vocabulary:
         latin_forms_by_first: Latin legal forms grouped by their first token
             (longest first), for fast lookup.
         latin_form_strings: Latin legal forms as space-joined strings.
+        cjk_by_first_char: CJK terms (kind ``term``, with concept tokens) and
+            country words (kind ``country``) by first character, longest first.
     """
 
     latin_legal_forms: tuple[tuple[str, ...], ...]
@@ -66,6 +71,7 @@ class Vocabulary:
     cjk_site_words: tuple[str, ...]
     latin_forms_by_first: dict[str, tuple[tuple[str, ...], ...]]
     latin_form_strings: frozenset[str]
+    cjk_by_first_char: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]
 
 
 def _by_first_token(forms: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -73,6 +79,30 @@ def _by_first_token(forms: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, 
     for form in forms:  # already longest first
         grouped.setdefault(form[0], []).append(form)
     return {first: tuple(group) for first, group in grouped.items()}
+
+
+def _cjk_by_first_char(
+    cjk_terms: dict[str, tuple[str, ...]], countries: dict
+) -> dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    """CJK terms and country words by first character, longest first; terms win over countries."""
+    entries: list[tuple[str, str, tuple[str, ...]]] = [(t, "term", c) for t, c in cjk_terms.items()]
+    entries += [(fold_cjk(str(w)), "country", ()) for w in countries]
+    grouped: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    for entry in sorted(entries, key=lambda e: (-len(e[0]), e[1] != "term")):
+        grouped.setdefault(entry[0][0], []).append(entry)
+    return {first: tuple(group) for first, group in grouped.items()}
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff"
+
+
+def _rigour_forms() -> list[str]:
+    """Legal forms converted from rigour's org-type table (``dualuse/data/legal_forms.json``), if built."""
+    path = resources.files("dualuse.data").joinpath("legal_forms.json")
+    if not path.is_file():
+        return []
+    return list(json.loads(path.read_text(encoding="utf-8"))["forms"])
 
 
 def _read(name: str) -> dict:
@@ -85,8 +115,16 @@ def vocabulary() -> Vocabulary:
     legal = _read("legal_forms.yaml")
     terms = _read("terms.yaml")
     address = _read("address_words.yaml")
-    latin_forms = sorted({tuple(str(t) for t in form) for form in legal["latin"]}, key=len, reverse=True)
-    cjk_forms = sorted({fold_cjk(str(f)) for f in legal["cjk"]}, key=len, reverse=True)
+    latin = {tuple(str(t) for t in form) for form in legal["latin"]}
+    cjk = {fold_cjk(str(f)) for f in legal["cjk"]}
+    for form in _rigour_forms():
+        if any(_is_cjk(ch) for ch in form):
+            if len(form) >= 2 and " " not in form:
+                cjk.add(fold_cjk(form))
+        else:
+            latin.add(tuple(form.split()))
+    latin_forms = sorted(latin, key=len, reverse=True)
+    cjk_forms = sorted(cjk, key=len, reverse=True)
     cjk_terms = {
         fold_cjk(str(term)): tuple(str(concept).split()) for term, concept in (terms.get("cjk_terms") or {}).items()
     }
@@ -108,5 +146,6 @@ def vocabulary() -> Vocabulary:
         site_words=frozenset(str(w) for w in address["site_words"]),
         latin_forms_by_first=_by_first_token(latin_forms),
         latin_form_strings=frozenset(" ".join(form) for form in latin_forms),
+        cjk_by_first_char=_cjk_by_first_char(cjk_terms, terms["countries"]["cjk"]),
         cjk_site_words=tuple(fold_cjk(katakana(str(w))) for w in address["cjk_site_words"]),
     )

@@ -48,8 +48,10 @@ class Hit(BaseModel):
         matched_form: the entry name form that matched best.
         matched_form_kind: the kind of that form (``annex_zh``, ``romaji``...).
         score: calibrated similarity in [0, 1]; 1.0 means certain.
-        decision: ``match`` (at or above the match threshold) or
-            ``possible`` (between the review and match thresholds).
+        decision: ``match`` (at or above the match threshold),
+            ``possible`` (between the review and match thresholds) or
+            ``related`` (a parent or subsidiary of a matched entry, shown for
+            context; never acted on).
         explanation: what matched and what differed, in words.
         status: the entry's status on the decision date.
         listing: citation of the instrument that listed the entry.
@@ -67,7 +69,7 @@ class Hit(BaseModel):
     matched_form: str
     matched_form_kind: str
     score: float
-    decision: Literal["match", "possible"]
+    decision: Literal["match", "possible", "related"]
     explanation: str = ""
     status: str = "in_force"
     listing: str | None = None
@@ -139,6 +141,15 @@ class ItemFinding(BaseModel):
             ``origin_unknown`` (exporter abroad, origin not stated),
             ``outside`` (no Chinese nexus).
         explanation: short text for the reviewer.
+        item_name_en: the entry's English name (dualuse translation), if any.
+        announcement: citation of the item announcement that brought the
+            entry onto the list (e.g. ``MOFCOM/GAC Announcement 2025 No. 18``).
+        entry_status: the entry's status on the decision date (``in_force``,
+            ``suspended``, ``not_yet_in_force`` ...).
+        parameters_needed: technical parameters that would decide the item
+            (canonical names, e.g. ``purity_percent``).
+        parameter_checks: each threshold checked against the line's
+            parameters, in words (``purity_percent 99.95 > 99.9 %: met``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -150,6 +161,11 @@ class ItemFinding(BaseModel):
     candidates: list[str] = Field(default_factory=list)
     jurisdiction: Literal["cn_export", "cn_origin_transfer", "cn_content", "origin_unknown", "outside"] = "cn_export"
     explanation: str = ""
+    item_name_en: str | None = None
+    announcement: str | None = None
+    entry_status: str | None = None
+    parameters_needed: list[str] = Field(default_factory=list)
+    parameter_checks: list[str] = Field(default_factory=list)
 
 
 class LineDecision(BaseModel):

@@ -43,6 +43,7 @@ NameKind = Literal[
     "official_ja",  # Japanese official (registered) name
     "kana",  # kana reading
     "romaji",  # romanised Japanese name
+    "pinyin",  # Mandarin reading of a Chinese name
     "alias",  # abbreviation, acronym, trade name
     "former",  # former name
     "local",  # the name in the organisation's own language (e.g. 漢翔 for a Taiwan entity)
@@ -229,6 +230,43 @@ class ListInfo(BaseModel):
     latest_date: dt.date | None = None
 
 
+class ControlParameter(BaseModel):
+    """One technical threshold that decides whether an item falls under an entry.
+
+    Conditions of one entry with the same ``alternative`` must all hold; the
+    item is controlled when any alternative holds (e.g. 2B901: bore >= 500 mm
+    *or* design pressure >= 5 GPa).
+
+    Attributes:
+        name: canonical parameter name, e.g. ``purity_percent``,
+            ``endurance_h``, ``bvlos`` (see
+            :data:`dualuse.classification.parameters.PARAMETERS` for units).
+        op: comparison the item's value must satisfy: ``>``, ``>=``, ``<``,
+            ``<=`` or ``==`` (booleans).
+        value: threshold in the canonical unit; a list for dimensions
+            (``block_mm``: ``[120, 120, 50]``: each sorted dimension at least
+            the sorted threshold); ``None`` when the entry has such a threshold
+            but its number is not recorded (a given value cannot decide).
+        unit: canonical unit (``%``, ``mm``, ``h``, ``kW`` ...; empty for booleans).
+        alternative: index of the alternative the condition belongs to.
+        text: what the entry says, as printed (Chinese).
+        source: ``curated`` (table in ``data-sources/curated/control_items.yaml``)
+            or ``extracted`` (parsed from the catalogue text).
+        citation: the announcement or catalogue the threshold comes from.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    op: Literal[">", ">=", "<", "<=", "=="]
+    value: float | bool | list[float] | None = None
+    unit: str = ""
+    alternative: int = 0
+    text: str = ""
+    source: Literal["curated", "extracted"] = "curated"
+    citation: str = ""
+
+
 class ControlEntry(BaseModel):
     """One entry of the dual-use export control list / 2026 licence catalogue.
 
@@ -250,6 +288,18 @@ class ControlEntry(BaseModel):
         published, effective: catalogue dates.
         status_intervals: suspension windows for the entry's items.
         quality_flags: data-quality findings for this record.
+        name_source: where ``name_zh``/``name_en`` come from when they are not
+            the catalogue's extracted name (``curated: <announcement>``).
+        announcement: the item announcement that brought the entry onto the
+            list (e.g. MOFCOM/GAC Announcement 2025 No. 18), when known.
+        announcement_effective: the date the announcement's controls took
+            effect, when known (the catalogue date stays in ``effective``).
+        in_catalogue: False for entries that are not in the 2026 catalogue
+            (the suspended items of Announcements 2025 Nos. 55-57 and 62).
+        parameters: technical thresholds that decide the entry (curated or
+            extracted from the text); empty when the entry has none recorded.
+        family_zh, family_en: names of the entry's parent headings (e.g.
+            ``钐相关物项`` / ``samarium items`` for 1C902.a.1), for search.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -270,6 +320,38 @@ class ControlEntry(BaseModel):
     effective: dt.date
     status_intervals: list[StatusInterval] = Field(default_factory=list)
     quality_flags: list[str] = Field(default_factory=list)
+    name_source: str | None = None
+    announcement: LegalSource | None = None
+    announcement_effective: dt.date | None = None
+    in_catalogue: bool = True
+    parameters: list[ControlParameter] = Field(default_factory=list)
+    family_zh: list[str] = Field(default_factory=list)
+    family_en: list[str] = Field(default_factory=list)
+
+    @property
+    def category(self) -> str:
+        """Industry field digit (``1`` special materials ... ``0`` other)."""
+        return self.code[0]
+
+    @property
+    def item_type(self) -> str:
+        """Item type letter: A systems/equipment, B test/production equipment, C materials, D software, E technology."""
+        return self.code[1]
+
+    def status_on(self, day: dt.date) -> Literal["in_force", "not_yet_in_force", "suspended", "stopped", "removed"]:
+        """Status of the entry's items on ``day``.
+
+        ``not_yet_in_force`` before the entry's own announcement took effect
+        (only for entries outside the 2026 catalogue: the catalogue
+        re-publishes codes that were controlled before it); the status of a
+        suspension/stop interval containing ``day``; else ``in_force``.
+        """
+        if not self.in_catalogue and day < self.effective:
+            return "not_yet_in_force"
+        for interval in self.status_intervals:
+            if interval.start <= day and (interval.end is None or day < interval.end):
+                return interval.status
+        return "in_force"
 
 
 class DataManifest(BaseModel):

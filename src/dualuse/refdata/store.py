@@ -30,6 +30,7 @@ CATALOGUE = "catalogue.jsonl"
 HS6 = "hs6.json"
 MANIFEST = "manifest.json"
 QUALITY_REPORT = "catalogue_quality.md"
+LEGAL_FORMS = "legal_forms.json"
 
 
 def _key(data_dir: str | Path | None) -> str:

@@ -37,7 +37,7 @@ from . import store
 CODE_RE = re.compile(r"^\d[A-E]\d{3}(\.[a-z0-9]+)*$")
 HS10_RE = re.compile(r"^\d{10}$")
 REFERENCE_LISTS = ("JP-MIL", "JP-DEF", "US-MIL")
-DATA_FILES = (store.ENTITIES, store.LISTS, store.CATALOGUE, store.HS6, store.QUALITY_REPORT)
+DATA_FILES = (store.ENTITIES, store.LISTS, store.CATALOGUE, store.HS6, store.QUALITY_REPORT, store.LEGAL_FORMS)
 
 
 def _norm(value: str) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dualuse.classification.codes import covers
+from dualuse.classification.content import compute as compute_content
 from dualuse.matching.matcher import MatchResult, lists_of
 from dualuse.models.decision import most_severe
 from dualuse.models.reference import ListEntry
@@ -30,6 +31,8 @@ from dualuse.rules.model import LicenceTerms, Rule, RuleSet
 
 UNCERTAIN_ITEM = frozenset({"needs_classification", "unknown_code"})
 EXPLANATORY_KINDS = frozenset({"not_listed", "reexport", "no_nexus"})
+# kinds that explain themselves on dates when their rule is suspended or not yet effective
+DATED_EXPLAINED = frozenset({"china_content_threshold", "china_origin_item"})
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def _party_matches(rule: Rule, party: PartyFacts, facts: Facts) -> Iterator[Matc
     if party.role not in rule.roles:
         return
     for match in party.matches:
-        if match.explained_by is not None:
+        if match.decision == "related" or match.explained_by is not None:
             continue  # the name is accounted for by another entry (reported, but not acted on)
         if not (lists_of(match.entry) & set(rule.lists)):
             continue
@@ -342,10 +345,13 @@ def _classification_needed(rule: Rule, ctx: _Context) -> None:
             continue
         fields = {"line": str(line.line.line), "evidence": line.item.explanation}
         zh_evidence = {
-            "hs_code": f"海关编码为两用物项许可证管理目录所列参考编码（{', '.join(e.code for e in line.item.entries[:6])}），但未申报管制编码",
+            "hs_code": f"海关编码为两用物项许可证管理目录所列参考编码（{', '.join(e.code for e in line.item.entries[:6])}），但未申报管制编码"
+            + (f"；决定性技术参数：{', '.join(line.item.parameters_needed)}" if line.item.parameters_needed else ""),
             "declared": f"申报的管制编码{line.item.code or ''}不在2026年两用物项许可证管理目录中",
+            "description": f"货物描述指向管制清单条目（{', '.join(e.code for e in line.item.entries[:6])}），但未申报管制编码"
+            + (f"；决定性技术参数：{', '.join(line.item.parameters_needed)}" if line.item.parameters_needed else ""),
             "none": "既未申报管制编码也未申报海关编码",
-        }[line.item.source]
+        }.get(line.item.source, line.item.explanation)
         ctx.findings.append(
             Finding(
                 rule,
@@ -379,9 +385,109 @@ def _catch_all(rule: Rule, ctx: _Context) -> None:
         )
 
 
+def _covered(codes: list[str], code: str | None) -> bool:
+    return code is not None and any(covers(prefix, code) for prefix in codes)
+
+
+def _item_in(rule: Rule, line: LineFacts) -> str | None:
+    """``certain`` when the line's item is under the rule's item codes, ``conditional`` when a candidate is, else ``None``."""
+    if _covered(rule.item_codes, line.item.code) and line.item.status == "controlled":
+        return "certain"
+    if line.item.status in UNCERTAIN_ITEM and any(_covered(rule.item_codes, e.code) for e in line.item.entries):
+        return "conditional"
+    return None
+
+
+def _date_note(rule: Rule, day, zh: bool) -> str:
+    state = rule.status_on(day)
+    if state == "not_yet_in_force":
+        return f"（{rule.legal_source.citation}自{rule.effective}起施行，{day}尚未施行）" if zh else f" ({rule.legal_source.citation} applies from {rule.effective}; not yet on {day})"
+    for i in rule.status_intervals:
+        if i.start <= day and (i.end is None or day < i.end):
+            return f"（{day}处于暂停实施期间：{i.start}至{i.end}）" if zh else f" (suspended on {day}: {i.start} until {i.end}; {i.note or ''})".rstrip("; )") + ")"
+    return ""
+
+
+def _china_content_threshold(rule: Rule, ctx: _Context, active: bool = True) -> None:
+    """Art. 49 designation by value share (e.g. Ann. 2025 No. 61 item (1)): compute and compare."""
+    facts = ctx.facts
+    threshold = rule.threshold if rule.threshold is not None else 0.0
+    for line in facts.lines:
+        if line.jurisdiction != "cn_content":
+            continue
+        scope = _item_in(rule, line)
+        if scope is None:
+            continue
+        number = line.line.line
+        try:
+            content = compute_content(line.line, rule.content_codes, facts.classify_component)
+        except ValueError as error:
+            content, problem = None, str(error)
+        else:
+            problem = "China-origin content is not stated (neither a bill of materials nor a share)"
+        if content is None:
+            verdict, text_en, text_zh = "REVIEW", f"Line {number}: {problem}.", f"第{number}行：未说明中国原产成分（无物料清单或占比）。"
+        else:
+            computation = content.describe(threshold)
+            above = content.share >= threshold
+            if not active:
+                verdict = "NOT_CONTROLLED"
+            elif above and content.basis == "declared_share":
+                verdict = "REVIEW"  # an upper bound: the specified share may be lower
+            elif above and not content.unknown:
+                verdict = rule.verdict if scope == "certain" else "REVIEW"
+            elif above or content.unknown:
+                verdict = "REVIEW"
+            else:
+                verdict = "NOT_CONTROLLED"
+            text_en = _render(rule.text_en, {"line": str(number), "code": line.item.code or "", "evidence": computation})
+            text_zh = _render(rule.text_zh, {"line": str(number), "code": line.item.code or "", "evidence": computation})
+            if not active:
+                text_en += _date_note(rule, facts.as_of, False) + " The designation does not apply on this date."
+                text_zh += _date_note(rule, facts.as_of, True) + "该指定在此日期不适用。"
+            elif verdict == "NOT_CONTROLLED":
+                text_en += " Below the threshold: the designation does not reach this item."
+                text_zh += "低于门槛：该指定不适用于此物项。"
+            elif verdict == "REVIEW":
+                text_en += " The share of the specified items cannot be established from the data: review."
+                text_zh += "无法根据所给数据确定指定物项的占比：须审查。"
+        ctx.findings.append(
+            Finding(
+                rule, verdict, _citation(rule), text_en, text_zh, line=number, code=line.item.code,
+                licence=rule.licence if verdict == "LICENSE_REQUIRED" else None,
+            )
+        )
+
+
+def _china_origin_item(rule: Rule, ctx: _Context, active: bool = True) -> None:
+    """China-origin items of a designation transferred abroad (e.g. Ann. 2025 No. 61 item (3))."""
+    facts = ctx.facts
+    for line in facts.lines:
+        if line.jurisdiction != "cn_origin_transfer":
+            continue
+        scope = _item_in(rule, line)
+        if scope is None:
+            continue
+        number = line.line.line
+        fields = {"line": str(number), "code": line.item.code or ", ".join(e.code for e in line.item.entries[:3])}
+        text_en, text_zh = _render(rule.text_en, fields), _render(rule.text_zh, fields)
+        if not active:
+            verdict = "NOT_CONTROLLED"
+            text_en += _date_note(rule, facts.as_of, False) + " The requirement does not apply on this date."
+            text_zh += _date_note(rule, facts.as_of, True) + "该要求在此日期不适用。"
+        else:
+            verdict = rule.verdict if scope == "certain" else "REVIEW"
+        ctx.findings.append(
+            Finding(rule, verdict, _citation(rule), text_en, text_zh, line=number, code=line.item.code,
+                    licence=rule.licence if verdict == "LICENSE_REQUIRED" else None)
+        )
+
+
 def _china_content(rule: Rule, ctx: _Context) -> None:
+    """Foreign-made dual-use item with China-origin content that no specific designation assessed: review."""
+    assessed = {f.line for f in ctx.findings if f.rule.kind == "china_content_threshold"}
     for line in ctx.facts.lines:
-        if _line_scope(rule, line) is None:
+        if _line_scope(rule, line) is None or line.line.line in assessed:
             continue
         fields = {"line": str(line.line.line), "evidence": line.jurisdiction_note}
         ctx.findings.append(
@@ -414,6 +520,8 @@ _KINDS = {
     "classification_needed": _classification_needed,
     "catch_all": _catch_all,
     "china_content": _china_content,
+    "china_content_threshold": _china_content_threshold,
+    "china_origin_item": _china_origin_item,
     "reexport": _explanatory,
     "no_nexus": _explanatory,
     "not_listed": _explanatory,
@@ -442,6 +550,9 @@ def evaluate(rules: RuleSet, facts: Facts) -> list[Finding]:
     for rule in [*substantive, *explanatory]:
         if rule.in_force(facts.as_of):
             _KINDS[rule.kind](rule, ctx)
+        elif rule.kind in DATED_EXPLAINED and facts.as_of >= rule.published:
+            # published but suspended or not yet effective: say so, with the computation
+            _KINDS[rule.kind](rule, ctx, active=False)
     return _dedupe(ctx.findings)
 
 

@@ -7,6 +7,7 @@ evaluation is a pure function of (rule set, facts) and can be replayed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dualuse.classification.end_use import EndUseAnalysis, EndUseSignal
@@ -71,6 +72,9 @@ class Facts:
         parties: one entry per party.
         lines: one entry per item line, in input order.
         end_use: the analysis of the declared end use.
+        classify_component: ``description -> control code | None`` for
+            bill-of-materials components given without a code (``None``:
+            such components are not classified).
     """
 
     shipment: Shipment
@@ -78,3 +82,4 @@ class Facts:
     parties: tuple[PartyFacts, ...]
     lines: tuple[LineFacts, ...]
     end_use: EndUseAnalysis
+    classify_component: Callable[[str], str | None] | None = None

@@ -32,6 +32,8 @@ RuleKind = Literal[
     "reexport",
     "no_nexus",
     "china_content",
+    "china_content_threshold",
+    "china_origin_item",
 ]
 ItemScope = Literal["dual_use", "any"]
 Jurisdiction = Literal["cn_export", "cn_origin_transfer", "cn_content", "origin_unknown", "outside"]
@@ -79,6 +81,12 @@ class Rule(BaseModel):
         licence: licence terms for ``LICENSE_REQUIRED`` rules.
         licence_conditions: conditions this rule adds to any licence for a
             shipment to one of ``countries`` while the rule is in force.
+        content_codes: control-code prefixes of the specified China-origin
+            content (``china_content_threshold``: e.g. Ann. 2025 No. 61
+            Annex 1 Part 1 rare-earth items).
+        threshold: the share (0..1) of the item's value at or above which
+            the specified China-origin content brings the item in (0.001
+            for the 0.1% rule).
         text_en, text_zh: explanation templates; placeholders ``{party}``,
             ``{role}``, ``{entry}``, ``{listing}``, ``{listed_on}``, ``{code}``,
             ``{evidence}``, ``{country}``.
@@ -105,9 +113,20 @@ class Rule(BaseModel):
     cite_listing: bool = False
     licence: LicenceTerms | None = None
     licence_conditions: list[str] = Field(default_factory=list)
+    content_codes: list[str] = Field(default_factory=list)
+    threshold: float | None = Field(default=None, ge=0, le=1)
     text_en: str
     text_zh: str
     notes: str = ""
+
+    def status_on(self, day: dt.date) -> str:
+        """``not_yet_in_force``, the status of a suspension/stop interval containing ``day``, or ``in_force``."""
+        if day < self.effective:
+            return "not_yet_in_force"
+        for interval in self.status_intervals:
+            if interval.start <= day and (interval.end is None or day < interval.end):
+                return interval.status
+        return "in_force"
 
     def in_force(self, day: dt.date) -> bool:
         """True when the rule applies on ``day`` (effective and not suspended or stopped)."""

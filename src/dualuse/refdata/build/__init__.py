@@ -14,7 +14,11 @@ One module per job:
 * :mod:`.us_military`    US-MIL reference list (curated CSV)
 * :mod:`.supplements`    curated extra names/countries for non-Japanese entries
 * :mod:`.relations`      parents and same_as links across lists
+* :mod:`.readings`       generated romaji (Japanese) and pinyin (Chinese) forms
+* :mod:`.org_types`      legal forms from rigour's organisation-type table
 * :mod:`.catalogue`      2026 licence catalogue -> ControlEntry (+ checks)
+* :mod:`.catalogue_hs`   HS codes the extraction put on the wrong row
+* :mod:`.curated_items`  item announcements, clean names, parameters, suspended items
 * :mod:`.catalogue_report` catalogue_quality.md
 * :mod:`.hs`             HS 2022 descriptions
 * :mod:`.lists`          lists.json
@@ -41,6 +45,8 @@ from . import (
     lists,
     manifest,
     mofcom_lists,
+    org_types,
+    readings,
     relations,
     supplements,
     us_military,
@@ -124,10 +130,11 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
     parents_resolved = relations.resolve_parents(parents, by_id, [jp_def, jp_mil, japanese_cn])
     relations.mirror_same_as(same_as, by_id)
     supplements_applied = supplements.apply(curated_dir, cn_by_id)
+    readings.add_readings(entries)
     entries.sort(key=_entry_sort_key)
 
     # Catalogue, HS, lists.
-    cat = catalogue.convert(source_dir)
+    cat = catalogue.convert(source_dir, curated_dir)
     report = catalogue_report.render(cat)
     hs_map = hs.convert(source_dir)
     infos = lists.build(entries, us_as_of)
@@ -142,12 +149,15 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
     )
     _write(out_dir / "hs6.json", dump_json(hs_map))
     _write(out_dir / "catalogue_quality.md", report)
+    legal_forms = org_types.convert(source_dir)
+    _write(out_dir / "legal_forms.json", dump_json(legal_forms))
     counts = {
         "entities.jsonl": len(entries),
         "lists.json": len(infos),
         "catalogue.jsonl": len(cat.entries),
         "hs6.json": len(hs_map),
         "catalogue_quality.md": 1,
+        "legal_forms.json": len(legal_forms["forms"]),
     }
     overrides = {"us-military-users": us_as_of.isoformat(), "entity-supplements": us_as_of.isoformat()}
     man = manifest.build(out_dir, source_dir, curated_dir, counts, overrides)

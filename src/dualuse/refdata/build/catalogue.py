@@ -33,6 +33,8 @@ from pathlib import Path
 
 from dualuse.models.reference import ControlEntry, LegalSource
 
+from . import catalogue_hs, curated_items
+from . import hs as hs_nomenclature
 from .common import BuildError, natural_key, read_json, squeeze
 from .sources import CAT_INDEX, CAT_KB
 
@@ -240,6 +242,9 @@ class CatalogueResult:
     no_code: list[Record]
     merged: list[tuple[str, str, list[int]]]
     duplicate_seqs: dict[str, dict[int, int]]
+    hs_moves: list[catalogue_hs.HsMove] = field(default_factory=list)
+    curated: curated_items.CuratedItems | None = None
+    added: list[ControlEntry] = field(default_factory=list)
 
 
 def _neighbours(records: list[Record], i: int) -> list[Record]:
@@ -359,8 +364,15 @@ def _load(source_dir: Path) -> list[Record]:
     return records
 
 
-def convert(source_dir: Path) -> CatalogueResult:
-    """Check every record and return the control entries plus the findings."""
+def convert(source_dir: Path, curated_dir: Path | None = None) -> CatalogueResult:
+    """Check every record and return the control entries plus the findings.
+
+    Args:
+        source_dir: ``../shared/data``.
+        curated_dir: ``data-sources/curated``; when given, ``control_items.yaml``
+            adds the item announcements, clean names, parameters and the
+            suspended entries outside the catalogue (see :mod:`.curated_items`).
+    """
     records = _load(source_dir)
     seq_counts: dict[str, Counter] = {"export": Counter(), "import": Counter()}
     for rec in records:
@@ -371,6 +383,9 @@ def convert(source_dir: Path) -> CatalogueResult:
         _check_hs(rec, nbs)
         if seq_counts[rec.direction][rec.seq] > 1:
             rec.flags.append(f"duplicate_seq: 序号 {rec.seq} occurs {seq_counts[rec.direction][rec.seq]} times in the {rec.direction} part")
+    own = catalogue_hs.own_texts(records)
+    hs_map = hs_nomenclature.convert(source_dir)
+    hs_moves = catalogue_hs.reconcile(records, describe=lambda sub: hs_map.get(sub, ""))
     garbage = [r for r in records if r.code is None and r.raw_code is not None]
     no_code = [r for r in records if r.raw_code is None]
 
@@ -415,6 +430,18 @@ def convert(source_dir: Path) -> CatalogueResult:
                 quality_flags=flags,
             )
         )
+    curated = None
+    added: list[ControlEntry] = []
+    if curated_dir is not None:
+        curated = curated_items.load(curated_dir)
+        before = {e.code for e in entries}
+        entries = curated_items.apply(curated, entries)
+        added = [e for e in entries if e.code not in before]
+    own_by_code: dict[str, str] = {}
+    for rec in records:
+        if rec.code is not None and rec.direction == "export":
+            own_by_code[rec.code] = (own_by_code.get(rec.code, "") + " " + own.get(rec.pos, "")).strip()
+    _extract_parameters(entries, own_by_code)
     entries.sort(key=lambda e: (e.direction != "export", natural_key(e.code)))
     dup = {
         d: {s: n for s, n in sorted(c.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)) if n > 1}
@@ -428,4 +455,21 @@ def convert(source_dir: Path) -> CatalogueResult:
         no_code=no_code,
         merged=merged,
         duplicate_seqs=dup,
+        hs_moves=hs_moves,
+        curated=curated,
+        added=added,
     )
+
+
+def _extract_parameters(entries: list[ControlEntry], own_text: dict[str, str]) -> None:
+    """Parse thresholds from the entry's own catalogue text (cut before the next row) when no curated parameters exist."""
+    from dualuse.classification.parameters import extract_thresholds
+
+    for entry in entries:
+        text = own_text.get(entry.code)
+        if entry.parameters or not entry.in_catalogue or not text:
+            continue
+        found = extract_thresholds(text)
+        if found:
+            entry.parameters = [p.model_copy(update={"citation": "2026 catalogue text (extracted)"}) for p in found]
+            entry.quality_flags.append("parameters_extracted: " + ", ".join(f"{p.name} {p.op} {p.value}" for p in found))

@@ -19,8 +19,8 @@ def render(result: CatalogueResult) -> str:
     export = [r for r in recs if r.direction == "export"]
     imp = [r for r in recs if r.direction == "import"]
     parsed = [r for r in recs if r.code is not None]
-    entries = result.entries
-    trusted = sum(e.name_trusted for e in entries)
+    entries = [e for e in result.entries if e.in_catalogue]
+    trusted = sum(1 for e in entries if _extracted_trusted(e))
     status = Counter(r.name_status for r in parsed)
     fragments = Counter(f for r in parsed for f in r.fragments)
     hs_total = sum(len(r.hs_codes) for r in parsed)
@@ -59,8 +59,8 @@ def render(result: CatalogueResult) -> str:
         "",
         "| check | entries |",
         "|---|---:|",
-        f"| trusted (`name_trusted=true`) | {trusted} |",
-        f"| untrusted (`name_trusted=false`, `name_zh=null`, text kept in `name_zh_raw`) | {len(entries) - trusted} |",
+        f"| extracted name trusted | {trusted} |",
+        f"| untrusted (text kept in `name_zh_raw`; `name_zh` null unless a curated name replaces it) | {len(entries) - trusted} |",
         f"| name occurs verbatim in its own excerpt | {status['verbatim']} |",
         f"| name not verbatim but close to its own excerpt (kept, flagged `name_not_verbatim`) | {status['paraphrase']} |",
         f"| name only in a neighbour's excerpt (misaligned) | {status['misaligned']} |",
@@ -97,6 +97,7 @@ def render(result: CatalogueResult) -> str:
         "category, not by control code), so none of them is emitted; they are counted above.",
         "",
     ]
+    lines += _reconciliation(result)
     if hs_neighbour:
         lines += ["## HS codes found on a neighbour", "", "| code | 序号 | HS code | neighbour |", "|---|---:|---|---|"]
         for r, f in hs_neighbour:
@@ -115,7 +116,7 @@ def render(result: CatalogueResult) -> str:
     ]
     by_code = {(r.direction, r.code): r for r in reversed(parsed)}
     for e in entries:
-        if e.name_trusted:
+        if _extracted_trusted(e):
             continue
         r = by_code[(e.direction, e.code)]
         if r.fragments and r.name_status in ("verbatim", "paraphrase"):
@@ -125,6 +126,84 @@ def render(result: CatalogueResult) -> str:
         else:
             why = r.name_status + ("; fragment: " + ", ".join(r.fragments) if r.fragments else "")
         name = (e.name_zh_raw or "").replace("|", "\\|").replace("\n", " ")
+        if e.name_trusted and e.name_zh:
+            why += f"; curated name: {e.name_zh}"
         lines.append(f"| {e.code} | {e.catalogue_seq} | {name} | {why} |")
     lines.append("")
     return "\n".join(lines)
+
+
+def _extracted_trusted(entry) -> bool:
+    """Whether the catalogue's extracted name passed the checks (before any curated name replaced it)."""
+    curated = [f for f in entry.quality_flags if f.startswith("name_curated")]
+    if curated:
+        return "was trusted" in curated[0]
+    return entry.name_trusted
+
+
+def _reconciliation(result: CatalogueResult) -> list[str]:
+    """Sections on what the build reconciled: HS rows, curated names, announcements, parameters."""
+    entries = [e for e in result.entries if e.direction == "export"]
+    moves = result.hs_moves
+    rules = Counter(m.rule for m in moves)
+    curated = result.curated
+    in_cat = [e for e in entries if e.in_catalogue]
+    named_curated = sum(1 for e in in_cat if any(f.startswith("name_curated") for f in e.quality_flags))
+    trusted = sum(1 for e in in_cat if e.name_trusted)
+    with_en = sum(1 for e in entries if e.name_en)
+    with_ann = sum(1 for e in entries if e.announcement is not None)
+    with_hs = sum(1 for e in in_cat if e.hs_codes)
+    p_cur = sum(1 for e in entries if any(p.source == "curated" for p in e.parameters))
+    p_ext = sum(1 for e in entries if any(p.source == "extracted" for p in e.parameters))
+    lines = [
+        "## Cleaned catalogue (what the build reconciled)",
+        "",
+        "| figure | entries |",
+        "|---|---:|",
+        f"| export entries from the 2026 catalogue | {len(in_cat)} |",
+        f"| entries added from suspended announcements (not in the catalogue, `in_catalogue=false`) | {len(result.added)} |",
+        f"| catalogue entries with a trusted Chinese name after curation | {trusted} |",
+        f"| of which the name comes from the curated table (extracted name misaligned or a fragment) | {named_curated} |",
+        f"| entries with an English name (curated translation) | {with_en} |",
+        f"| entries tied to the item announcement that brought them in | {with_ann} |",
+        f"| catalogue entries with at least one reference HS code after reconciliation | {with_hs} |",
+        f"| entries with curated technical parameters | {p_cur} |",
+        f"| entries with parameters extracted from the catalogue text (heuristic) | {p_ext} |",
+        "",
+        f"HS codes moved to the next row: {len(moves)} ("
+        + ", ".join(f"{k} {v}" for k, v in sorted(rules.items()))
+        + "). The PDF extraction often puts the first line of a row (the next item's text and its first HS code) "
+        "at the end of the previous record; `catalogue_hs.py` documents the rules. A move needs the position of the "
+        "code in the excerpt *and* customs numbering that does not contradict it; codes whose row cannot be "
+        "established stay where the extraction put them.",
+        "",
+    ]
+    if moves:
+        lines += ["| HS code | from (序号) | to (序号) | rule |", "|---|---|---|---|"]
+        lines += [f"| {m.hs} | {m.from_code} ({m.from_seq}) | {m.to_code} ({m.to_seq}) | {m.rule} |" for m in moves]
+        lines.append("")
+    if curated is not None:
+        lines += [
+            "## Item announcements",
+            "",
+            "| announcement | published | effective | codes | suspended |",
+            "|---|---|---|---|---|",
+        ]
+        for a in curated.announcements:
+            susp = f"{a.suspension.start} to {a.suspension.end}" if a.suspension else ""
+            lines.append(
+                f"| {a.source.citation} | {a.published or '?'} | {a.effective or '?'} | {', '.join(a.codes)} | {susp} |"
+            )
+        lines += [
+            "",
+            "Dates marked `?` are not in the project's sources; such entries keep the catalogue's effective date. "
+            "Announcement 2025 No. 58 (lithium-battery items) is not modelled: its control codes are not in the sources.",
+            "",
+        ]
+    if result.added:
+        lines += ["## Entries outside the 2026 catalogue", "", "| code | name | announcement | effective | suspended |", "|---|---|---|---|---|"]
+        for e in result.added:
+            susp = "; ".join(f"{i.start} to {i.end}" for i in e.status_intervals)
+            lines.append(f"| {e.code} | {e.name_zh} | {e.legal_source.citation} | {e.effective} | {susp} |")
+        lines.append("")
+    return lines

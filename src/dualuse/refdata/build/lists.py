@@ -6,7 +6,8 @@ import datetime as dt
 
 from dualuse.models.reference import LIST_IDS, ListEntry, ListInfo
 
-from .sources import CN_LISTS, JP_DEFENSE, JP_KB_DATE, JP_MILITARY, MOFCOM_DATA_DATE, US_MILITARY
+from .mode import mofcom_data_date
+from .sources import CN_LISTS, JP_DEFENSE, JP_KB_DATE, JP_MILITARY, US_MILITARY
 
 _MOFCOM_SOURCE = f"{CN_LISTS.dataset}; {CN_LISTS.upstream}"
 
@@ -64,11 +65,12 @@ _INSTRUMENT_DATES = {
 
 def build(entries: list[ListEntry], us_as_of: dt.date) -> list[ListInfo]:
     """One :class:`ListInfo` per list in :data:`LIST_IDS` order."""
+    mofcom = mofcom_data_date()
     data_dates = {
-        "CN-ECL": MOFCOM_DATA_DATE,
-        "CN-WL": MOFCOM_DATA_DATE,
-        "CN-UEL": MOFCOM_DATA_DATE,
-        "CN-AFSL": MOFCOM_DATA_DATE,
+        "CN-ECL": mofcom,
+        "CN-WL": mofcom,
+        "CN-UEL": mofcom,
+        "CN-AFSL": mofcom,
         "JP-MIL": JP_KB_DATE,
         "JP-DEF": JP_KB_DATE,
         "US-MIL": us_as_of.isoformat(),

@@ -15,9 +15,11 @@ from pathlib import Path
 from dualuse.models.reference import DataManifest
 
 from .common import sha256_file
-from .sources import ALL_SOURCES, MOFCOM_DATA_DATE
+from .mode import mofcom_data_date, update_mode
+from .sources import ALL_SOURCES
 
-DATA_FILES: tuple[str, ...] = ("entities.jsonl", "lists.json", "catalogue.jsonl", "hs6.json", "catalogue_quality.md")
+DATA_FILES: tuple[str, ...] = ("entities.jsonl", "lists.json", "catalogue.jsonl", "hs6.json", "catalogue_quality.md", "legal_forms.json")
+# (kept in step with dualuse.refdata.validate.DATA_FILES)
 MANIFEST = "manifest.json"
 
 
@@ -46,6 +48,9 @@ def build(
     ``as_of_overrides`` replaces a source's registered as-of date (the
     curated files declare theirs in their README).
     """
+    if update_mode() is not None:  # the MOFCOM sources of an update are as of its own date
+        dated = {"cn-lists": mofcom_data_date(), "cn-lists-notice": mofcom_data_date(), "mofcom-japan-2026": mofcom_data_date()}
+        as_of_overrides = {**dated, **as_of_overrides}
     files: dict[str, dict[str, str | int]] = {}
     hashes: dict[str, str] = {}
     for name in DATA_FILES:
@@ -74,7 +79,7 @@ def build(
         )
     newest = max(s["as_of"] for s in sources)
     return DataManifest(
-        version=version_string(MOFCOM_DATA_DATE, hashes),
+        version=version_string(mofcom_data_date(), hashes),
         built=f"{newest}T00:00:00Z",
         sources=sources,
         files=files,

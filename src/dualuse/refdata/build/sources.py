@@ -123,6 +123,25 @@ ENTITY_SUPPLEMENTS = RawSource(
     required=False,
 )
 
+CONTROL_ITEMS = RawSource(
+    key="control-items",
+    path="data-sources/curated/control_items.yaml",
+    dataset="curated item announcements, clean item names (zh/en), technical parameters, suspended items (Ann. 2025 Nos. 55-57, 62)",
+    upstream="this repository (each announcement and parameter row cites its source; regime.md §3.7, §4.1)",
+    as_of="2026-11-29",
+    licence="Apache-2.0 (this project)",
+    root="repo",
+)
+
+RIGOUR_ORG_TYPES = RawSource(
+    key="rigour-org-types",
+    path="raw/rigour-org-types/org_types.yml",
+    dataset="rigour organisation types (legal forms, ISO 20275 based)",
+    upstream="github.com/opensanctions/rigour resources/names/org_types.yml @ 8f4044dd6719d71e8ba59b5033818ff407e0efab",
+    as_of="2026-07-19",
+    licence="MIT (Copyright (c) 2023-2025 OpenSanctions Datenbanken GmbH)",
+)
+
 ALL_SOURCES: tuple[RawSource, ...] = (
     CN_LISTS,
     CN_LISTS_NOTICE,
@@ -135,6 +154,8 @@ ALL_SOURCES: tuple[RawSource, ...] = (
     HS2022,
     US_MILITARY,
     ENTITY_SUPPLEMENTS,
+    CONTROL_ITEMS,
+    RIGOUR_ORG_TYPES,
 )
 
 # Dates used across modules.

@@ -1,0 +1,206 @@
+"""``dualuse lists``: the lists, and their versions: ``update``, ``history``, ``diff``.
+
+    dualuse lists                       each list of the live version (entries, latest instrument, data date)
+    dualuse lists update FILE_OR_DIR    load, validate, store, diff and re-screen a new version
+    dualuse lists history               every stored version
+    dualuse lists diff V1 V2            what changed between two versions (seq, version, current, previous)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from dualuse.cli import reference
+from dualuse.cli.common import console, fail, parse_date
+from dualuse.cli.dbopts import actor_of, actor_option, db_option, note, open_db, print_json
+from dualuse.service.diff import VersionDiff
+
+lists_app = typer.Typer(
+    help="The screening lists and their versions (update, history, diff).",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+@lists_app.callback(invoke_without_command=True)
+def lists_main(ctx: typer.Context) -> None:
+    """Show each list of the live version: entries, latest announcement and data date."""
+    if ctx.invoked_subcommand is None:
+        reference.lists()
+
+
+def render_diff(diff: VersionDiff, details: bool = True, limit: int = 50) -> None:
+    """Print a diff: counts per list, then added, removed, changed and status changes."""
+    counts = diff.counts()
+    table = Table(title=f"List changes {diff.old_version} → {diff.new_version}")
+    for column in ("list", "added", "removed", "changed"):
+        table.add_column(column, justify="right" if column != "list" else "left")
+    for list_id, c in sorted(counts["per_list"].items()):
+        table.add_row(list_id, str(c["added"]), str(c["removed"]), str(c["changed"]))
+    table.add_row("total", str(counts["added"]), str(counts["removed"]), str(counts["changed"]))
+    console.print(table)
+    if not details:
+        return
+    if diff.added:
+        t = Table(title="Added", show_lines=False)
+        for column in ("entry", "list", "name", "listing", "effective"):
+            t.add_column(column)
+        for e in diff.added[:limit]:
+            t.add_row(e.id, e.list, e.name, e.legal_source.citation, e.effective.isoformat() if e.effective else "-")
+        console.print(t)
+    if diff.removed:
+        t = Table(title="Removed")
+        for column in ("entry", "list", "name", "listing"):
+            t.add_column(column)
+        for e in diff.removed[:limit]:
+            t.add_row(e.id, e.list, e.name, e.legal_source.citation)
+        console.print(t)
+    if diff.changed:
+        t = Table(title="Changed")
+        for column in ("entry", "name", "what changed"):
+            t.add_column(column)
+        for c in diff.changed[:limit]:
+            parts = []
+            for field, change in c.fields.items():
+                if field == "names":
+                    parts.append(f"names +{change['added']} -{change['removed']}")
+                else:
+                    parts.append(f"{field}: {change.get('old')} → {change.get('new')}")
+            t.add_row(c.entry_id, c.name, "\n".join(parts))
+        console.print(t)
+    if diff.status_changes:
+        t = Table(title=f"Status changes (on {diff.day})")
+        for column in ("entry", "before", "after"):
+            t.add_column(column)
+        for entry_id, change in diff.status_changes.items():
+            t.add_row(entry_id, change["old"], change["new"])
+        console.print(t)
+    hidden = max(0, len(diff.added) - limit) + max(0, len(diff.removed) - limit) + max(0, len(diff.changed) - limit)
+    if hidden:
+        note(f"({hidden} more rows not shown; use --format json for everything)")
+
+
+@lists_app.command("update")
+def update(
+    source: Path = typer.Argument(..., help="A directory laid out like ../shared/data, a built data directory, or a FollowTheMoney JSON-lines file."),
+    db: str | None = db_option(),
+    actor: str | None = actor_option(),
+    replace: bool = typer.Option(False, "--replace", help="FtM only: remove entries of the lists in the file that the file does not contain."),
+    as_of: str | None = typer.Option(None, "--as-of", help="FtM only: the data date of the update (default: today)."),
+    curated: Path | None = typer.Option(None, "--curated", help="Raw directories only: the curated files (default: DIR/curated, else the repository's data-sources/curated)."),
+    recent_days: int = typer.Option(90, "--recent-days", min=0, help="Re-screen shipments dated or screened within this many days (and every shipment with open alerts)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and show the diff; store nothing."),
+    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Load a new version of the lists: validate it completely, store it, show the diff, re-screen what changed."""
+    from dualuse.service import updates, versions
+    from dualuse.service.diff import diff_entries
+
+    if format not in ("table", "json"):
+        raise fail(f"--format {format!r}: expected table or json")
+    day = parse_date(as_of, "--as-of")
+    database = open_db(db)
+    who = actor_of(actor)
+    try:
+        prepared = updates.prepare(database, source, replace=replace, as_of=day, curated=curated)
+    except updates.UpdateError as error:
+        raise fail(str(error)) from None
+    for line in prepared.notes:
+        note(line)
+    if dry_run:
+        live = versions.current(database)
+        diff = diff_entries(versions.entries_of(database, live), prepared.entries(), live.version, prepared.version)
+        if format == "json":
+            print_json({"dry_run": True, "version": prepared.version, "diff": diff.as_dict()})
+        else:
+            render_diff(diff)
+            note(f"dry run: version {prepared.version} is valid; nothing was stored")
+        return
+    report = updates.apply(database, prepared, actor=who, recent_days=recent_days)
+    if report.unchanged:
+        if format == "json":
+            print_json({"unchanged": True, "version": report.new.version})
+        else:
+            console.print(f"no change: {source} holds the live version {report.new.version}")
+        return
+    rescreen = report.rescreen
+    if format == "json":
+        print_json(
+            {
+                "previous": report.old.as_dict(),
+                "version": report.new.as_dict(),
+                "record": report.record_seq,
+                "diff": report.diff.as_dict(),
+                "whitelist_lapsed": report.lapsed,
+                "rescreen": rescreen.as_dict() if rescreen else None,
+            }
+        )
+        return
+    console.print(f"list version {report.new.seq} ({report.new.version}) is live; previous {report.old.seq} ({report.old.version}); audit record {report.record_seq}")
+    render_diff(report.diff)
+    if report.lapsed:
+        console.print(f"[yellow]{len(report.lapsed)} whitelist entr{'y' if len(report.lapsed) == 1 else 'ies'} lapsed (list entry changed):[/] " + ", ".join(f"#{w['id']} {w['counterparty']} / {w['entry_id']}" for w in report.lapsed))
+    if rescreen is not None:
+        console.print(
+            f"re-screened: {rescreen.counterparties} stored counterparties → {rescreen.candidates} candidates → "
+            f"{rescreen.counterparties_hit} with new hits; {rescreen.shipments_rescreened} open or recent shipments screened again "
+            f"in {rescreen.seconds.get('total', 0):.2f} s"
+        )
+        for change in rescreen.verdict_changes:
+            console.print(f"  shipment {change['shipment_id']}: {change['old']} → {change['new']}")
+        alerts = rescreen.shipment_alerts + rescreen.counterparty_alerts
+        if alerts:
+            console.print(f"[bold yellow]{len(alerts)} new alert(s):[/] {', '.join(map(str, alerts))} — see `dualuse alerts`")
+        else:
+            console.print("no new alerts")
+
+
+@lists_app.command("history")
+def history(db: str | None = db_option(), format: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
+    """Every stored version of the lists, oldest first; the live one is marked."""
+    from dualuse.service import versions
+
+    if format not in ("table", "json"):
+        raise fail(f"--format {format!r}: expected table or json")
+    rows = versions.history(open_db(db))
+    if format == "json":
+        print_json([v.as_dict() for v in rows])
+        return
+    table = Table(title="List versions")
+    for column in ("seq", "version", "live", "stored (UTC)", "by", "source", "entries", "changes", "new alerts"):
+        table.add_column(column)
+    for v in rows:
+        diff = v.summary.get("diff") or {}
+        rescreen = v.summary.get("rescreen") or {}
+        changes = f"+{diff.get('added', 0)} -{diff.get('removed', 0)} ~{diff.get('changed', 0)}" if diff else ("baseline" if v.summary.get("baseline") else "-")
+        alerts = len(rescreen.get("shipment_alerts", [])) + len(rescreen.get("counterparty_alerts", [])) if rescreen else "-"
+        table.add_row(str(v.seq), v.version, "●" if v.current else "", v.created_at[:19], v.created_by, f"{v.source_kind}: {v.source}", str(v.entries), changes, str(alerts))
+    console.print(table)
+
+
+@lists_app.command("diff")
+def diff(
+    first: str = typer.Argument(..., help="Older version: seq, version string, 'previous' or 'current'."),
+    second: str = typer.Argument("current", help="Newer version (default: current)."),
+    db: str | None = db_option(),
+    on: str | None = typer.Option(None, "--on", help="Compare statuses on this date (default: today)."),
+    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """What changed between two stored versions: added, removed, changed entries, status changes."""
+    from dualuse.service import updates, versions
+
+    if format not in ("table", "json"):
+        raise fail(f"--format {format!r}: expected table or json")
+    day = parse_date(on, "--on") or dt.date.today()
+    try:
+        result = updates.diff_versions(open_db(db), first, second, day)
+    except versions.VersionError as error:
+        raise fail(str(error)) from None
+    if format == "json":
+        print_json(result.as_dict())
+    else:
+        render_diff(result)
