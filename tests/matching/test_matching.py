@@ -163,3 +163,17 @@ def test_no_unicode_string_crashes_the_matcher(matcher, text):
         assert 0.0 <= result.score <= 1.0
         assert result.decision in ("match", "possible")
         assert MATCH_THRESHOLD <= result.score or result.decision == "possible"
+
+
+def test_han_characters_in_another_order_are_another_name():
+    from dualuse.matching.score import align
+
+    class Weights:
+        @staticmethod
+        def weight(token, short=False):
+            return 1.0
+
+    same = align(analyze("仪松东上有限公司")[0], analyze("仪松东上株式会社")[0], Weights.weight)
+    shuffled = align(analyze("松上东仪股份有限公司")[0], analyze("仪松东上株式会社")[0], Weights.weight)
+    assert same.score == pytest.approx(1.0)
+    assert shuffled.score == pytest.approx(0.85**2)  # two of four characters out of order

@@ -29,6 +29,7 @@ Acronyms are aligned to the run of words they abbreviate (``MHI`` with
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,7 @@ UNMATCHED_PENALTY = {
 }
 HAN_MIN_FOR_SUBSTITUTION = 6
 HAN_LOOKALIKE_DISTANCE = 400
+HAN_ORDER_PENALTY = 0.85
 ABBREVIATION_SIMILARITY = 0.85
 LOOSE_SIMILARITY = 0.95
 HAN_SUBSTITUTION_CREDIT = 0.5
@@ -185,6 +187,26 @@ def _look_alike(a: str, b: str) -> bool:
     return abs(ord(a) - ord(b)) <= HAN_LOOKALIKE_DISTANCE
 
 
+def _han_order_factor(pairs: list[tuple[int, int]]) -> float:
+    """Penalty for Han characters matched out of order (松上东仪 is not 仪松东上).
+
+    Han characters are aligned as a bag; the characters of a name in another
+    order make another name. Each matched character outside the longest
+    in-order run costs ``HAN_ORDER_PENALTY``.
+    """
+    if len(pairs) < 2:
+        return 1.0
+    sequence = [entry for _, entry in sorted(pairs)]
+    tails: list[int] = []  # patience sorting: length of the longest increasing subsequence
+    for value in sequence:
+        position = bisect_left(tails, value)
+        if position == len(tails):
+            tails.append(value)
+        else:
+            tails[position] = value
+    return HAN_ORDER_PENALTY ** (len(sequence) - len(tails))
+
+
 def is_short(tokens: Sequence[Token]) -> bool:
     """A name with at most one distinguishing token (Han characters count two to a word)."""
     words = sum(t.role in _DISTINCTIVE_ROLES and t.kind != "han" for t in tokens)
@@ -274,8 +296,9 @@ def align(query: NameVariant, entry: NameVariant, weight: WeightFn) -> Alignment
     total = sum(q_weights) + sum(e_weights)
     if total <= 0:
         return Alignment(0.0, (), q_tokens, e_tokens)
+    order_factor = _han_order_factor([(qs[0], es[0]) for qs, es, _ in pairs if len(qs) == len(es) == 1 and q_tokens[qs[0]].kind == "han"])
     gained = sum(sim * (sum(q_weights[i] for i in qs) + sum(e_weights[j] for j in es)) for qs, es, sim in pairs)
-    penalty = _unmatched_penalty(q_tokens, used_q) * _unmatched_penalty(e_tokens, used_e)
+    penalty = _unmatched_penalty(q_tokens, used_q) * _unmatched_penalty(e_tokens, used_e) * order_factor
     return Alignment(
         score=min(1.0, gained / total) * penalty,
         pairs=tuple((tuple(q_tokens[i] for i in qs), tuple(e_tokens[j] for j in es), sim) for qs, es, sim in pairs),

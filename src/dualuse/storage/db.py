@@ -68,6 +68,13 @@ def resolve_url(url: str | None = None) -> str:
         raise DatabaseError(f"database URL {raw!r} cannot be parsed ({error}); expected e.g. sqlite:///records.db or postgresql://user@host/db") from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise DatabaseError(f"database URL {raw!r}: expected a sqlite:// or postgresql:// URL")
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise DatabaseError(
+                "a PostgreSQL records database needs the psycopg driver: pip install 'dualuse[postgres]'"
+            ) from None
     return raw
 
 
