@@ -55,6 +55,12 @@ def pin_one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
+def use_all_cores() -> None:
+    """Undo an inherited one-core pin (the index build uses worker processes)."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -205,6 +211,7 @@ def scale_worker(count: int, out: Path) -> None:
     from dualuse.models.reference import LegalSource
     from dualuse.refdata import store
 
+    use_all_cores()
     entries = store.load_entries()
     records = list(synthetic_records(count))
     meta = ExternalList("XX-SYNTHETIC", LegalSource(issuer="benchmark", kind="reference", citation="synthetic list"), dt.date(2026, 11, 29))

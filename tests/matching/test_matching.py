@@ -177,3 +177,14 @@ def test_han_characters_in_another_order_are_another_name():
     shuffled = align(analyze("松上东仪股份有限公司")[0], analyze("仪松东上株式会社")[0], Weights.weight)
     assert same.score == pytest.approx(1.0)
     assert shuffled.score == pytest.approx(0.85**2)  # two of four characters out of order
+
+
+def test_katakana_folds_hiragana_with_jaconv() -> None:
+    from dualuse.matching.text import katakana
+
+    assert katakana("ゔぁいおりん ゝゞ 漢字ABC") == "ヴァイオリン ヽヾ 漢字ABC"
+
+
+def test_hiragana_spelling_of_a_katakana_word_matches(matcher: Matcher) -> None:
+    # マリタイムシステムズ written in hiragana, as kana input methods sometimes leave it
+    assert best(matcher, "三菱重工まりたいむしすてむず株式会社") == [("CN-ECL", "Mitsubishi Heavy Industries Maritime Systems, Ltd.")]

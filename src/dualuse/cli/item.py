@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from dualuse.cli.common import console, fail
-from dualuse.cli.match import _column
+from dualuse.cli.common import console, fail, read_query_file
 from dualuse.classification.search import CatalogueSearch, Lookup
-from dualuse.input import InputError
-from dualuse.input.encoding import read_text
 from dualuse.output.writers import write_json_lines
 from dualuse.refdata import store
 
@@ -50,26 +45,7 @@ def lookup_record(result: Lookup) -> dict:
     }
 
 
-def _read_queries(path: Path) -> list[dict[str, str | None]]:
-    try:
-        text, _ = read_text(path)
-    except InputError as error:
-        raise fail(str(error)) from None
-    except OSError as error:
-        raise fail(f"{path}: cannot read ({error.strerror or error})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    fieldnames = reader.fieldnames or []
-    query_col = _column(fieldnames, ("query", "item", "description", "code"))
-    if query_col is None:
-        raise fail(f"{path}: row 1: no 'query' column (found: {', '.join(fieldnames) or 'nothing'})")
-    id_col = _column(fieldnames, ("id",))
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        query = (row.get(query_col) or "").strip()
-        if not query:
-            raise fail(f"{path}: row {number}, column {query_col!r}: the query is empty")
-        rows.append({"id": (row.get(id_col) or "").strip() if id_col else None, "query": query})
-    return rows
+QUERY_COLUMNS = ("query", "item", "description", "code")
 
 
 def item(
@@ -92,7 +68,7 @@ def item(
         raise fail("give either a QUERY or --file QUERIES.csv")
     if format not in ("table", "jsonl"):
         raise fail(f"--format {format!r}: expected table or jsonl")
-    queries = _read_queries(file) if file is not None else [{"id": None, "query": query}]
+    queries = read_query_file(file, QUERY_COLUMNS, {"id": ("id",)}, "query") if file is not None else [{"id": None, "query": query}]
     search = CatalogueSearch(store.load_catalogue())
     records = []
     for q in queries:

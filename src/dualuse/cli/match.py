@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from dualuse.cli.common import console, fail
-from dualuse.input import InputError
-from dualuse.input.encoding import read_text
+from dualuse.cli.common import console, fail, read_query_file
 from dualuse.matching.matcher import Matcher, MatchResult
 from dualuse.models.reference import LIST_IDS
 from dualuse.output.writers import write_json_lines
@@ -40,40 +36,10 @@ def hit_record(result: MatchResult) -> dict:
     }
 
 
-def _column(fieldnames: list[str], wanted: tuple[str, ...]) -> str | None:
-    lowered = {name.strip().casefold(): name for name in fieldnames}
-    for candidate in wanted:
-        if candidate in lowered:
-            return lowered[candidate]
-    return None
-
-
 def _read_names(path: Path) -> list[dict[str, str | None]]:
-    try:
-        text, _ = read_text(path)
-    except InputError as error:
-        raise fail(str(error)) from None
-    except OSError as error:
-        raise fail(f"{path}: cannot read ({error.strerror or error})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    fieldnames = reader.fieldnames or []
-    query_col = _column(fieldnames, QUERY_COLUMNS)
-    if query_col is None:
-        raise fail(f"{path}: row 1: no name column; expected one of {', '.join(QUERY_COLUMNS)} (found: {', '.join(fieldnames) or 'nothing'})")
-    id_col = _column(fieldnames, ID_COLUMNS)
-    country_col = _column(fieldnames, COUNTRY_COLUMNS)
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        query = (row.get(query_col) or "").strip()
-        if not query:
-            raise fail(f"{path}: row {number}, column {query_col!r}: the name is empty")
-        rows.append(
-            {
-                "id": (row.get(id_col) or "").strip() or None if id_col else None,
-                "query": query,
-                "country": ((row.get(country_col) or "").strip().upper() or None) if country_col else None,
-            }
-        )
+    rows = read_query_file(path, QUERY_COLUMNS, {"id": ID_COLUMNS, "country": COUNTRY_COLUMNS}, "name")
+    for row in rows:
+        row["country"] = row["country"].upper() if row["country"] else None
     return rows
 
 

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import jaconv
+
 from dualuse.text.fold import fold_cjk
 
 __all__ = [
@@ -84,12 +86,9 @@ def is_kana(ch: str) -> bool:
     return 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF
 
 
-_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)} | {0x309D: 0x30FD, 0x309E: 0x30FE}
-
-
 def katakana(text: str) -> str:
-    """Hiragana to katakana (the blocks are 0x60 apart); other characters unchanged."""
-    return text.translate(_HIRAGANA_TO_KATAKANA)
+    """Hiragana to full-width katakana (jaconv, incl. ゔ and the iteration marks ゝゞ); other characters unchanged."""
+    return jaconv.hira2kata(text)
 
 
 @lru_cache(maxsize=65536)

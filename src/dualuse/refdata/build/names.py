@@ -22,6 +22,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from dualuse.matching.text import is_han
 from dualuse.models.reference import NameForm
 
 from .common import name_key
@@ -38,14 +39,8 @@ except Exception:  # pragma: no cover - exercised only without OpenCC
 
 
 def _is_han(ch: str) -> bool:
-    cp = ord(ch)
-    return (
-        0x4E00 <= cp <= 0x9FFF
-        or 0x3400 <= cp <= 0x4DBF
-        or 0xF900 <= cp <= 0xFAFF
-        or 0x20000 <= cp <= 0x2FA1F
-        or ch in "々〆"
-    )
+    # 〆 (shime) occurs in Japanese company names only; it marks a name as Japanese here
+    return is_han(ch) or ch == "〆"
 
 
 def _is_kana(ch: str) -> bool:
