@@ -110,6 +110,38 @@ def test_match_file_keeps_input_order_and_ids(tmp_path):
     assert [h for h in records[1]["hits"] if h["decision"] == "match"] == []
 
 
+def test_query_files_name_the_row_and_column_of_what_is_wrong(tmp_path):
+    no_column = tmp_path / "names.csv"
+    no_column.write_text("id,company\n1,Nitto Denko\n", encoding="utf-8")
+    result = runner.invoke(app, ["match", "--file", str(no_column)])
+    assert result.exit_code == 2 and "row 1: no name column" in result.output and "company" in result.output
+    empty = tmp_path / "items.csv"
+    empty.write_text("id,query\nq1,1C902\nq2,\n", encoding="utf-8")
+    result = runner.invoke(app, ["item", "--file", str(empty), "--format", "jsonl"])
+    assert result.exit_code == 2 and "row 3, column 'query': the query is empty" in result.output
+
+
+def test_match_file_with_chinese_headers_in_gb18030(tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_bytes("名称,国家\n三菱重工航空发动机株式会社,jp\n".encode("gb18030"))
+    record = json.loads(invoke("match", "--file", str(names), "--format", "jsonl").output)
+    assert record["hits"][0]["name"] == "Mitsubishi Heavy Industries Aero Engines, Ltd."
+
+
+def test_match_against_a_list_file_and_a_bad_list_file(tmp_path):
+    ftm = tmp_path / "own.jsonl"
+    ftm.write_text(
+        json.dumps({"id": "own-1", "schema": "Company", "properties": {"name": ["Kawamoto Seimitsu Kogyo K.K.", "川本精密工業株式会社"], "country": ["jp"]}}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    record = json.loads(invoke("match", "川本精密工业有限公司", "--list-file", str(ftm), "--format", "jsonl").output)
+    assert [(h["entry_id"], h["decision"]) for h in record["hits"]][:1] == [("own-1", "match")]
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"_id,name\n1,\xff\xfe\x00\xd8\x81\n")
+    result = runner.invoke(app, ["match", "x", "--list-file", str(broken)])
+    assert result.exit_code == 2 and "broken.csv: row 2" in result.output and "cannot be decoded" in result.output
+
+
 def test_item_lookups():
     code = json.loads(invoke("item", "１Ｃ９０２", "--format", "jsonl").output)
     assert code["status"] == "controlled" and code["candidates"][0]["code"].startswith("1C902.")

@@ -49,13 +49,13 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
 import yaml
 
-from dualuse.classification.codes import covers, is_code, normalise_code
+from dualuse.classification.codes import is_code, normalise_code
 from dualuse.classification.items import Catalogue
 from dualuse.classification.parameters import QueryParameters, assign, evaluate, parse_quantities
 from dualuse.models.reference import ControlEntry

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from dualuse.cli.common import console, fail, read_query_file
+from dualuse.input import InputError
 from dualuse.matching.matcher import Matcher, MatchResult
 from dualuse.models.reference import LIST_IDS
 from dualuse.output.writers import write_json_lines

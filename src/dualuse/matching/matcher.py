@@ -25,7 +25,6 @@ user and on the control list) is reported once, as the legal-list entry.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
