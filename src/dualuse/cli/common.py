@@ -25,6 +25,13 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+def check_choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``allowed``; else exit with status 2 naming the option and the choices."""
+    if value not in allowed:
+        raise fail(f"{option} {value!r}: expected {' or '.join(allowed)}")
+    return value
+
+
 def parse_date(value: str | None, option: str) -> dt.date | None:
     """Parse an ISO date option, failing with exit status 2 and a clear message."""
     if value is None:

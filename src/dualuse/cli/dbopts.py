@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from dualuse.cli.common import err_console, fail
+from dualuse.cli.common import check_choice, err_console, fail
 from dualuse.storage.db import Database, DatabaseError, open_database
 
 DB_HELP = (
@@ -25,6 +25,13 @@ def db_option():
 def actor_option():
     """The ``--actor`` option (also read from ``$DUALUSE_ACTOR``)."""
     return typer.Option(None, "--actor", envvar="DUALUSE_ACTOR", help=ACTOR_HELP, show_envvar=False)
+
+
+def table_or_json_option():
+    """The ``--format`` option of the record-listing commands: ``table`` (default) or ``json``."""
+    return typer.Option(
+        "table", "--format", "-f", help="table or json.", callback=lambda value: check_choice("--format", value, ("table", "json"))
+    )
 
 
 def open_db(url: str | None) -> Database:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from dualuse.cli.common import console, fail, read_query_file
+from dualuse.cli.common import check_choice, console, fail, read_query_file
 from dualuse.classification.search import CatalogueSearch, Lookup
 from dualuse.output.writers import write_json_lines
 from dualuse.refdata import store
@@ -66,8 +66,7 @@ def item(
             raise fail(f"--as-of {as_of!r}: expected a date like 2026-11-29") from None
     if (query is None) == (file is None):
         raise fail("give either a QUERY or --file QUERIES.csv")
-    if format not in ("table", "jsonl"):
-        raise fail(f"--format {format!r}: expected table or jsonl")
+    check_choice("--format", format, ("table", "jsonl"))
     queries = read_query_file(file, QUERY_COLUMNS, {"id": ("id",)}, "query") if file is not None else [{"id": None, "query": query}]
     search = CatalogueSearch(store.load_catalogue())
     records = []

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from dualuse.cli import reference
 from dualuse.cli.common import console, fail, parse_date
-from dualuse.cli.dbopts import actor_of, actor_option, db_option, note, open_db, print_json
+from dualuse.cli.dbopts import actor_of, actor_option, db_option, note, open_db, print_json, table_or_json_option
 from dualuse.service.diff import VersionDiff
 
 lists_app = typer.Typer(
@@ -94,14 +94,12 @@ def update(
     curated: Path | None = typer.Option(None, "--curated", help="Raw directories only: the curated files (default: DIR/curated, else the repository's data-sources/curated)."),
     recent_days: int = typer.Option(90, "--recent-days", min=0, help="Re-screen shipments dated or screened within this many days (and every shipment with open alerts)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and show the diff; store nothing."),
-    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    format: str = table_or_json_option(),
 ) -> None:
     """Load a new version of the lists: validate it completely, store it, show the diff, re-screen what changed."""
     from dualuse.service import updates, versions
     from dualuse.service.diff import diff_entries
 
-    if format not in ("table", "json"):
-        raise fail(f"--format {format!r}: expected table or json")
     day = parse_date(as_of, "--as-of")
     database = open_db(db)
     who = actor_of(actor)
@@ -160,12 +158,10 @@ def update(
 
 
 @lists_app.command("history")
-def history(db: str | None = db_option(), format: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
+def history(db: str | None = db_option(), format: str = table_or_json_option()) -> None:
     """Every stored version of the lists, oldest first; the live one is marked."""
     from dualuse.service import versions
 
-    if format not in ("table", "json"):
-        raise fail(f"--format {format!r}: expected table or json")
     rows = versions.history(open_db(db))
     if format == "json":
         print_json([v.as_dict() for v in rows])
@@ -188,13 +184,11 @@ def diff(
     second: str = typer.Argument("current", help="Newer version (default: current)."),
     db: str | None = db_option(),
     on: str | None = typer.Option(None, "--on", help="Compare statuses on this date (default: today)."),
-    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    format: str = table_or_json_option(),
 ) -> None:
     """What changed between two stored versions: added, removed, changed entries, status changes."""
     from dualuse.service import updates, versions
 
-    if format not in ("table", "json"):
-        raise fail(f"--format {format!r}: expected table or json")
     day = parse_date(on, "--on") or dt.date.today()
     try:
         result = updates.diff_versions(open_db(db), first, second, day)

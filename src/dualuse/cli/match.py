@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from dualuse.cli.common import console, fail, read_query_file
+from dualuse.cli.common import check_choice, console, fail, read_query_file
 from dualuse.input import InputError
 from dualuse.matching.matcher import Matcher, MatchResult
 from dualuse.models.reference import LIST_IDS
@@ -57,8 +57,7 @@ def match(
     """Match names against the control list, watch list, UEL, countermeasure and reference lists."""
     if (name is None) == (file is None):
         raise fail("give either a NAME or --file NAMES.csv")
-    if format not in ("table", "jsonl"):
-        raise fail(f"--format {format!r}: expected table or jsonl")
+    check_choice("--format", format, ("table", "jsonl"))
     loaded = []
     for list_file in list_files:
         try:

@@ -22,8 +22,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from dualuse.cli.common import console, fail, parse_date
-from dualuse.cli.dbopts import actor_of, actor_option, db_option, note, open_db, print_json
+from dualuse.cli.common import check_choice, console, fail, parse_date
+from dualuse.cli.dbopts import actor_of, actor_option, db_option, note, open_db, print_json, table_or_json_option
 from dualuse.cli.render import verdict_text
 
 audit_app = typer.Typer(help="Verify and export the audit records (append-only, hash-chained).", no_args_is_help=True)
@@ -31,12 +31,6 @@ alerts_app = typer.Typer(help="The review queue: list, show and decide alerts.",
 whitelist_app = typer.Typer(help="Remembered false positives (counterparty × list entry).", invoke_without_command=True)
 shipments_app = typer.Typer(help="Screened shipments: latest decision and review status.", invoke_without_command=True)
 keys_app = typer.Typer(help="API keys and their roles (screener, reviewer, admin).", no_args_is_help=True)
-
-
-def _format(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise fail(f"--format {value!r}: expected {' or '.join(allowed)}")
-    return value
 
 
 # --- audit ------------------------------------------------------------------------
@@ -88,7 +82,7 @@ def audit_export(
     from dualuse.service import audit
 
     fmt = format or ("xlsx" if output.suffix.lower() == ".xlsx" else "jsonl")
-    _format(fmt, ("jsonl", "xlsx"))
+    check_choice("--format", fmt, ("jsonl", "xlsx"))
     first, last = parse_date(since, "--from"), parse_date(until, "--to")
     database = open_db(db)
     try:
@@ -119,7 +113,7 @@ def alerts_main(
     status: str = typer.Option("pending", "--status", help="pending (open or escalated), open, escalated, closed, confirmed, false_positive, all."),
     shipment: str | None = typer.Option(None, "--shipment", help="Only this shipment's alerts."),
     limit: int = typer.Option(100, "--limit", min=1, max=1000),
-    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    format: str = table_or_json_option(),
     db: str | None = db_option(),
 ) -> None:
     """List alerts (default: the ones waiting for a reviewer)."""
@@ -133,7 +127,7 @@ def alerts_list(
     status: str = typer.Option("pending", "--status", help="pending (open or escalated), open, escalated, closed, confirmed, false_positive, all."),
     shipment: str | None = typer.Option(None, "--shipment", help="Only this shipment's alerts."),
     limit: int = typer.Option(100, "--limit", min=1, max=1000),
-    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    format: str = table_or_json_option(),
     db: str | None = db_option(),
 ) -> None:
     """List alerts (default: the ones waiting for a reviewer)."""
@@ -143,7 +137,6 @@ def alerts_list(
 def _list_alerts(status: str, shipment: str | None, limit: int, format: str, db: str | None) -> None:
     from dualuse.service.alerts import ReviewError, list_alerts
 
-    _format(format, ("table", "json"))
     try:
         total, rows = list_alerts(open_db(db), status=status, shipment_id=shipment, limit=limit)
     except ReviewError as error:
@@ -155,11 +148,10 @@ def _list_alerts(status: str, shipment: str | None, limit: int, format: str, db:
 
 
 @alerts_app.command("show")
-def alerts_show(alert_id: int = typer.Argument(..., help="Alert id."), format: str = typer.Option("table", "--format", "-f", help="table or json."), db: str | None = db_option()) -> None:
+def alerts_show(alert_id: int = typer.Argument(..., help="Alert id."), format: str = table_or_json_option(), db: str | None = db_option()) -> None:
     """One alert: the hit, the reasons, and its decision history."""
     from dualuse.service.alerts import ReviewError, get_alert
 
-    _format(format, ("table", "json"))
     try:
         alert = get_alert(open_db(db), alert_id)
     except ReviewError as error:
@@ -220,7 +212,7 @@ def alerts_decide(
 def whitelist_main(
     ctx: typer.Context,
     status: str = typer.Option("active", "--status", help="active, lapsed, revoked or all."),
-    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    format: str = table_or_json_option(),
     db: str | None = db_option(),
 ) -> None:
     """List whitelist entries (default: active)."""
@@ -231,7 +223,7 @@ def whitelist_main(
 @whitelist_app.command("list")
 def whitelist_list(
     status: str = typer.Option("active", "--status", help="active, lapsed, revoked or all."),
-    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    format: str = table_or_json_option(),
     db: str | None = db_option(),
 ) -> None:
     """List whitelist entries (default: active)."""
@@ -241,7 +233,6 @@ def whitelist_list(
 def _list_whitelist(status: str, format: str, db: str | None) -> None:
     from dualuse.service.alerts import ReviewError, list_whitelist
 
-    _format(format, ("table", "json"))
     try:
         rows = list_whitelist(open_db(db), status)
     except ReviewError as error:
@@ -305,7 +296,7 @@ def shipments_main(
     ctx: typer.Context,
     status: str | None = typer.Option(None, "--status", help="final or pending_review."),
     limit: int = typer.Option(100, "--limit", min=1, max=10000),
-    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    format: str = table_or_json_option(),
     db: str | None = db_option(),
 ) -> None:
     """List screened shipments, most recently screened first."""
@@ -313,7 +304,6 @@ def shipments_main(
         return
     from dualuse.service.alerts import ReviewError, list_shipments
 
-    _format(format, ("table", "json"))
     try:
         rows = list_shipments(open_db(db), status, limit)
     except ReviewError as error:
@@ -330,13 +320,12 @@ def shipments_main(
 
 
 @shipments_app.command("show")
-def shipments_show(shipment_id: str = typer.Argument(...), format: str = typer.Option("table", "--format", "-f", help="table or json."), db: str | None = db_option()) -> None:
+def shipments_show(shipment_id: str = typer.Argument(...), format: str = table_or_json_option(), db: str | None = db_option()) -> None:
     """A shipment's latest decision, review status and alerts."""
     from dualuse.cli.render import decisions_table
     from dualuse.models.decision import Decision
     from dualuse.service.alerts import ReviewError, shipment_view
 
-    _format(format, ("table", "json"))
     try:
         view = shipment_view(open_db(db), shipment_id)
     except ReviewError as error:
@@ -372,11 +361,10 @@ def keys_create(
 
 
 @keys_app.command("list")
-def keys_list(format: str = typer.Option("table", "--format", "-f", help="table or json."), db: str | None = db_option()) -> None:
+def keys_list(format: str = table_or_json_option(), db: str | None = db_option()) -> None:
     """List API keys (never the keys themselves)."""
     from dualuse.service.keys import list_keys
 
-    _format(format, ("table", "json"))
     rows = list_keys(open_db(db))
     if format == "json":
         print_json([k.as_dict() for k in rows])
