@@ -371,7 +371,11 @@ def _add_whitelist(
     if existing is not None:
         return existing
     now = chain.utc_now()
-    lapsed = current_fingerprint is not None and current_fingerprint != fingerprint
+    # an entry that is gone or has changed since the alert gives a whitelist entry that is lapsed from the start
+    end_reason = (
+        "the list entry is not in the live list version" if current_fingerprint is None
+        else "the list entry changed since the alert was opened" if current_fingerprint != fingerprint else None
+    )
     row = WhitelistEntry(
         counterparty_key_hash=hashlib.sha256(key.encode("utf-8")).hexdigest(),
         counterparty_key=key,
@@ -382,16 +386,13 @@ def _add_whitelist(
         entry_name=entry_name,
         fingerprint=fingerprint,
         reason=reason,
-        status="lapsed" if lapsed or current_fingerprint is None else "active",
+        status="active" if end_reason is None else "lapsed",
         alert_id=alert_id,
         created_at=now,
         created_by=actor[:200],
-        ended_at=now if lapsed or current_fingerprint is None else None,
-        ended_by="dualuse" if lapsed or current_fingerprint is None else None,
-        end_reason=(
-            "the list entry is not in the live list version" if current_fingerprint is None
-            else "the list entry changed since the alert was opened" if lapsed else None
-        ),
+        ended_at=None if end_reason is None else now,
+        ended_by=None if end_reason is None else "dualuse",
+        end_reason=end_reason,
     )
     session.add(row)
     session.flush()
