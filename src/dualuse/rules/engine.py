@@ -18,7 +18,7 @@ for a line that no other rule restricts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from dualuse.classification.codes import covers
@@ -159,10 +159,7 @@ def _listed_party(rule: Rule, ctx: _Context) -> None:
     facts = ctx.facts
     for party in facts.parties:
         for match in _party_matches(rule, party, facts):
-            for line in facts.lines:
-                scope = _line_scope(rule, line)
-                if scope is None:
-                    continue
+            for line, scope in _scoped_lines(rule, facts):
                 certain = match.decision == "match" and scope == "certain"
                 fields_en = {**_party_fields(party, match, False), "line": str(line.line.line), "code": line.item.code or ""}
                 fields_zh = {**_party_fields(party, match, True), "line": str(line.line.line), "code": line.item.code or ""}
@@ -247,10 +244,7 @@ def _military_evidence(rule: Rule, facts: Facts) -> list[tuple[str, str, str, st
 def _military_user(rule: Rule, ctx: _Context) -> None:
     facts = ctx.facts
     for certainty, text_en, text_zh, entry_id, role in _military_evidence(rule, facts):
-        for line in facts.lines:
-            scope = _line_scope(rule, line)
-            if scope is None:
-                continue
+        for line, scope in _scoped_lines(rule, facts):
             certain = certainty == "match" and scope == "certain"
             fields_en = {"evidence": text_en, "line": str(line.line.line), "code": line.item.code or ""}
             fields_zh = {"evidence": text_zh, "line": str(line.line.line), "code": line.item.code or ""}
@@ -282,10 +276,7 @@ def _capability_enhancing(rule: Rule, ctx: _Context) -> None:
             role_en, role_zh = ROLE_LABELS[party.role]
             text_en = f"The {role_en} \u201c{party.party.name}\u201d is \u201c{match.entry.name}\u201d, a Japanese defence-industry company"
             text_zh = f"{role_zh}\u201c{party.party.name}\u201d即\u201c{match.entry.name}\u201d，为日本防务产业企业"
-            for line in facts.lines:
-                scope = _line_scope(rule, line)
-                if scope is None:
-                    continue
+            for line, scope in _scoped_lines(rule, facts):
                 ctx.findings.append(
                     Finding(
                         rule=rule,
@@ -398,6 +389,18 @@ def _item_in(rule: Rule, line: LineFacts) -> str | None:
     return None
 
 
+def _scoped_lines(
+    rule: Rule, facts: Facts, scope_of: Callable[[Rule, LineFacts], str | None] = _line_scope, jurisdiction: str | None = None
+) -> Iterator[tuple[LineFacts, str]]:
+    """``(line, scope)`` for each line (under ``jurisdiction``, if given) that ``scope_of`` puts in the rule's scope."""
+    for line in facts.lines:
+        if jurisdiction is not None and line.jurisdiction != jurisdiction:
+            continue
+        scope = scope_of(rule, line)
+        if scope is not None:
+            yield line, scope
+
+
 def _date_note(rule: Rule, day, zh: bool) -> str:
     state = rule.status_on(day)
     if state == "not_yet_in_force":
@@ -412,12 +415,7 @@ def _china_content_threshold(rule: Rule, ctx: _Context, active: bool = True) -> 
     """Art. 49 designation by value share (e.g. Ann. 2025 No. 61 item (1)): compute and compare."""
     facts = ctx.facts
     threshold = rule.threshold if rule.threshold is not None else 0.0
-    for line in facts.lines:
-        if line.jurisdiction != "cn_content":
-            continue
-        scope = _item_in(rule, line)
-        if scope is None:
-            continue
+    for line, scope in _scoped_lines(rule, facts, _item_in, "cn_content"):
         number = line.line.line
         try:
             content = compute_content(line.line, rule.content_codes, facts.classify_component)
@@ -462,12 +460,7 @@ def _china_content_threshold(rule: Rule, ctx: _Context, active: bool = True) -> 
 def _china_origin_item(rule: Rule, ctx: _Context, active: bool = True) -> None:
     """China-origin items of a designation transferred abroad (e.g. Ann. 2025 No. 61 item (3))."""
     facts = ctx.facts
-    for line in facts.lines:
-        if line.jurisdiction != "cn_origin_transfer":
-            continue
-        scope = _item_in(rule, line)
-        if scope is None:
-            continue
+    for line, scope in _scoped_lines(rule, facts, _item_in, "cn_origin_transfer"):
         number = line.line.line
         fields = {"line": str(number), "code": line.item.code or ", ".join(e.code for e in line.item.entries[:3])}
         text_en, text_zh = _render(rule.text_en, fields), _render(rule.text_zh, fields)
