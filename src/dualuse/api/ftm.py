@@ -155,7 +155,8 @@ def risk_topics() -> frozenset[str]:
 
 def algorithms() -> dict[str, dict]:
     """yente's algorithm names with their description and configuration variables (nomenklatura 4.10.0)."""
-    return {name: dict(value) for name, value in _model()["algorithms"].items()}
+    found = sorted(_model()["algorithms"].items(), key=lambda item: item[1]["order"])
+    return {name: {k: v for k, v in value.items() if k != "order"} for name, value in found}
 
 
 def country_label(code: str) -> str:

@@ -99,6 +99,7 @@ def _algorithms() -> dict:
             raise SystemExit(f"nomenklatura has no algorithm {name!r}")
         docs = algorithm.get_docs()
         out[name] = {
+            "order": len(out),  # yente's order (the JSON file sorts keys)
             "description": " ".join((algorithm.__doc__ or "").split()),
             "config": {key: {"type": var.type.value, "description": var.description, "default": var.default} for key, var in sorted(docs.config.items())},
         }
