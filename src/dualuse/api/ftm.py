@@ -179,10 +179,15 @@ def normalize_territory_name(text: str) -> str:
 
 
 @cache
+def _country_codes() -> dict[str, str]:
+    return {alias: code for code, value in _model()["countries"].items() for alias in [code, *value["codes"]]}
+
+
+@cache
 def _country_index() -> dict[str, str | None]:
     index: dict[str, str | None] = {}
     for code, value in _model()["countries"].items():
-        for name in [code, *value["names"]]:
+        for name in value["names"]:
             key = normalize_territory_name(name)
             if not key:
                 continue
@@ -194,7 +199,14 @@ def _country_index() -> dict[str, str | None]:
 
 
 def country_code(text: str) -> str | None:
-    """The FtM country code of a code or territory name (``"Japan"``, ``"JPN"``, ``"日本"`` -> ``"jp"``), or ``None``."""
+    """The FtM country code of a code or territory name (``"Japan"``, ``"JPN"``, ``"日本"`` -> ``"jp"``), or ``None``.
+
+    As rigour's ``lookup_territory``: a code as written (case, ``_`` and
+    surrounding spaces aside), else a name after normalisation.
+    """
+    found = _country_codes().get(text.lower().replace("_", "-").strip())
+    if found is not None:
+        return found
     key = normalize_territory_name(text)
     return _country_index().get(key) if key else None
 
@@ -239,7 +251,10 @@ def clean_date(text: str) -> str | None:
     tz = None
     if match.group("tzsign") and match.group("tzhour") and match.group("tzminute"):
         sign = -1 if match.group("tzsign") == "-" else 1
-        tz = dt.timezone(dt.timedelta(hours=sign * int(match.group("tzhour")), minutes=sign * int(match.group("tzminute"))))
+        try:
+            tz = dt.timezone(dt.timedelta(hours=sign * int(match.group("tzhour")), minutes=sign * int(match.group("tzminute"))))
+        except ValueError:  # an offset of a day or more: read as no time zone, as prefixdate does
+            tz = None
     try:
         moment = dt.datetime(*values, tzinfo=tz)
     except ValueError:
@@ -266,7 +281,8 @@ def clean_value(kind: str, value: Any) -> str | None:
         code = text.lower().strip()
         return _model()["genders"].get(code)
     elif kind == "topic":
-        return text if text in _model()["topics"] else None
+        code = text.lower().strip()
+        return code if code in _model()["topics"] else None
     elif kind == "entity":
         return text if _ENTITY_ID.match(text) else None
     return text or None

@@ -14,9 +14,9 @@ into one JSON file that ships with the package:
 * ``topics``: FtM's topic names and labels, and ``risks`` (the topics that make
   an entity a ``target`` in yente);
 * ``genders``: the gender words FtM maps to ``male``/``female``/``other``;
-* ``countries``: per FtM country code its label, and every territory name,
-  code and alias (rigour's territory table) that FtM's
-  ``registry.country.clean`` maps to that code;
+* ``countries``: per FtM country code its label, and every territory code
+  (ISO alpha-2/alpha-3, other codes, Wikidata ids) and name or alias
+  (rigour's territory table) that FtM's ``registry.country.clean`` maps to it;
 * ``algorithms``: the scoring algorithms yente names (nomenklatura), with
   their configuration variables, so requests that name them keep working.
 
@@ -72,21 +72,23 @@ def _countries() -> dict:
 
     out: dict[str, dict] = {}
     for code, label in sorted(registry.country.names.items()):
-        out[code] = {"label": str(label), "names": set()}
+        out[code] = {"label": str(label), "codes": set(), "names": set()}
     for line in territories_jsonl().splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
-        candidates = [row["code"], row.get("alpha3"), row.get("name"), row.get("full_name"), *row.get("other_codes", [])]
-        candidates += row.get("names_strong", []) + row.get("names_weak", [])
-        for text in candidates:
-            if not text:
-                continue
-            # fuzzy=False: the exact lookup; dualuse does not reproduce rigour's edit-distance guesses
-            code = registry.country.clean(text, fuzzy=False)
-            if code is not None and code in out:
-                out[code]["names"].add(text)
-    return {code: {"label": value["label"], "names": sorted(value["names"])} for code, value in out.items()}
+        # rigour looks codes up as written (lower case), names after normalisation
+        codes = [row["code"], row.get("alpha3"), *row.get("other_codes", []), row.get("qid"), *row.get("other_qids", [])]
+        names = [row.get("name"), row.get("full_name"), *row.get("names_strong", []), *row.get("names_weak", [])]
+        for kind, candidates in (("codes", codes), ("names", names)):
+            for text in candidates:
+                if not text:
+                    continue
+                # fuzzy=False: the exact lookup; dualuse does not reproduce rigour's edit-distance guesses
+                code = registry.country.clean(text, fuzzy=False)
+                if code is not None and code in out:
+                    out[code][kind].add(text.lower().replace("_", "-").strip() if kind == "codes" else text)
+    return {code: {"label": v["label"], "codes": sorted(v["codes"]), "names": sorted(v["names"])} for code, v in out.items()}
 
 
 def _algorithms() -> dict:
