@@ -51,6 +51,7 @@ two-letter ``country``-typed value is supporting evidence. Then, as yente:
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
 from typing import Any
 
@@ -62,7 +63,10 @@ from dualuse.api import auth, ftm
 from dualuse.api.yente_data import EntityView, view_for
 from dualuse.matching.matcher import MATCH_THRESHOLD, REVIEW_THRESHOLD, STAGE2_FLOOR
 
-router = APIRouter(tags=["yente-compatible API"])
+# yente accepts a JSON body sent without a Content-Type header (yente/app.py: strict_content_type=False);
+# Marble's Go client sends its /match body that way. Older FastAPI versions have no such check.
+_LENIENT = {"strict_content_type": False} if "strict_content_type" in inspect.signature(APIRouter).parameters else {}
+router = APIRouter(tags=["yente-compatible API"], **_LENIENT)
 
 # yente 5.5.0 settings.py
 SCORE_THRESHOLD = 0.70
