@@ -228,7 +228,8 @@ def test_every_key_form_yente_deployments_accept(api):
             url = path + (query if "?" not in path else query.replace("?", "&"))
             response = bare.post(url, json=tdk, headers=headers) if method == "post" else bare.get(url, headers=headers)
             assert response.status_code == 200, (headers, url, response.text)
-    for headers, query in (({}, ""), ({}, "?api_key=du_wrong"), ({"Authorization": "Basic " + base64.b64encode(b"marble:du_wrong").decode()}, "")):
+    refused = (({}, ""), ({}, "?api_key=du_wrong"), ({"Authorization": "Basic " + base64.b64encode(b"marble:du_wrong").decode()}, ""), ({"Authorization": "Basic !!!"}, ""))
+    for headers, query in refused:
         response = bare.post("/match/default" + query, json=tdk, headers=headers)
         assert response.status_code == 401 and "API key" in response.json()["detail"]
     # a header wins over the query parameter; a revoked key stops working in the query too

@@ -33,7 +33,14 @@ from dualuse.service.keys import ROLES, KeyInfo, authenticate
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key (`dualuse keys create --role R`).")
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <key>` (or `Authorization: ApiKey <key>`).")
 _query = APIKeyQuery(name="api_key", auto_error=False, description="`?api_key=<key>` (OpenSanctions API and Marble's default).")
-_basic = HTTPBasic(auto_error=False, description="HTTP Basic: any user name, the key as password (Marble's `basic` mode).")
+class _BasicScheme(HTTPBasic):
+    """HTTP Basic in the OpenAPI schema only: the credential is read by :func:`_key_from`, so a malformed one gets the usual 401."""
+
+    async def __call__(self, request: Request) -> None:  # type: ignore[override]
+        return None
+
+
+_basic = _BasicScheme(scheme_name="HTTPBasic", auto_error=False, description="HTTP Basic: any user name, the key as password (Marble's `basic` mode).")
 MISSING = "an API key is required (Authorization: ApiKey <key>, Authorization: Bearer <key>, X-API-Key, Basic auth with the key as password, or ?api_key=)"
 
 
