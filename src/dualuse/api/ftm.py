@@ -20,8 +20,10 @@ A query entity (yente's ``EntityExample``) is cleaned as yente's
   ``gender`` (``m``/``女``... -> ``male``/``female``/``other``), ``topic`` (FtM's
   topic names), ``entity`` (FtM ids); values that do not clean are dropped;
   other types (identifier, string, url, email, phone ...) keep the sanitised
-  value (FtM normalises URLs, e-mail domains and phone numbers further; dualuse
-  does not compare those properties);
+  value (FtM normalises URLs, e-mail domains, phone numbers and identifiers
+  with a format such as ``imoNumber`` or ``leiCode`` further; dualuse does not
+  compare those properties); FtM's country hints from phone numbers and IBANs
+  are not added;
 * a Person without a name gets aliases combined from its name parts
   (``firstName`` ... ``lastName``), as FtM's ``combine_names``.
 
