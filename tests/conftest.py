@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import os
 
-import pytest
+# openpyxl writes its XML with lxml when lxml is installed (the yente test
+# dependencies bring it) and with the standard library otherwise; the bytes
+# differ. The committed XLSX fixtures are made with the standard library
+# writer (tests/input/make_fixtures.py), so the tests use it too. Set before
+# anything imports openpyxl.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
+import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="session")

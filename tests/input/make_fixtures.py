@@ -21,10 +21,14 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
 from typing import Any
+
+# the standard library XML writer, whether or not lxml is installed (same bytes everywhere; see tests/conftest.py)
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -1,17 +1,21 @@
 """The dualuse REST API (FastAPI; ``dualuse serve``). OpenAPI at ``/openapi.json``, docs at ``/docs``.
 
-Every route but ``/health`` needs an API key whose role includes the
+Every route but ``/health`` and yente's ``/healthz``, ``/readyz``,
+``/catalog`` and ``/algorithms`` needs an API key whose role includes the
 route's role (see :mod:`dualuse.api.auth`):
 
 =======  ==========================================  ========
 method   path                                        role
 =======  ==========================================  ========
 GET      /health                                     (none)
+GET      /healthz, /readyz, /catalog, /algorithms    (none; yente-compatible)
 POST     /screen                                     screener
 POST     /screen/batch                               screener
 POST     /parties/match                              screener
 POST     /items/classify                             screener
 POST     /match/{dataset}   (yente-compatible)       screener
+GET      /search/{dataset}  (yente-compatible)       screener
+GET      /entities/{id}     (yente-compatible)       screener
 GET      /shipments, /shipments/{id}                 screener
 GET      /alerts, /alerts/{id}                       screener
 GET      /alerts/{id}/attachment                     screener
@@ -97,7 +101,7 @@ class ApiSettings:
 TAGS = [
     {"name": "screening", "description": "Screen shipments against the live list version; every screening is recorded."},
     {"name": "lookup", "description": "Match a party name, classify an item."},
-    {"name": "yente-compatible matching", "description": "yente's /match/{dataset} request and response shape."},
+    {"name": "yente-compatible API", "description": "yente 5.5.0's routes (/match, /search, /entities, /catalog, /algorithms, /healthz, /readyz) on dualuse's lists."},
     {"name": "review", "description": "Alerts, decisions, shipment status."},
     {"name": "whitelist", "description": "Remembered false positives."},
     {"name": "lists", "description": "List versions, diffs and updates."},
@@ -131,7 +135,8 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
         description=(
             "Screen shipments against China's dual-use export controls, keep the records (hash-chained, "
             "append-only), review uncertain hits, update the lists and re-screen. Decision support, not legal advice.\n\n"
-            "Authenticate with an API key: `Authorization: ApiKey <key>`, `Authorization: Bearer <key>` or `X-API-Key: <key>`."
+            "Authenticate with an API key: `Authorization: ApiKey <key>`, `Authorization: Bearer <key>`, `X-API-Key: <key>`, "
+            "HTTP Basic with the key as password, or `?api_key=<key>`."
         ),
         openapi_tags=TAGS,
         debug=False,

@@ -9,7 +9,9 @@ Decisions (one documented threshold each):
 * ``match``    score >= ``MATCH_THRESHOLD``: the name is taken to be the entry.
 * ``possible`` ``REVIEW_THRESHOLD`` <= score < ``MATCH_THRESHOLD``: shown to
   a reviewer; a screening decision turns it into ``REVIEW``.
-* below ``REVIEW_THRESHOLD``: not reported.
+* below ``REVIEW_THRESHOLD``: not reported, unless the caller asks for a
+  lower ``floor`` (the yente-compatible API does, for a client's ``cutoff``):
+  then ``unlikely``, never a reason for review.
 
 The score is the best alignment score (:mod:`dualuse.matching.score`) over
 every pair of query variant and entry name form, with two adjustments: the
@@ -69,8 +71,10 @@ class MatchResult:
     Attributes:
         entry: the list entry.
         score: calibrated similarity in [0, 1] (1.0 = certain).
-        decision: ``match``, ``possible`` or ``related`` (a parent or
-            subsidiary of a matched entry; never a match of the name).
+        decision: ``match``, ``possible``, ``related`` (a parent or
+            subsidiary of a matched entry; never a match of the name) or,
+            only below the review threshold when a ``floor`` was asked for,
+            ``unlikely``.
         form: the entry's name form that matched best.
         query_variant, entry_variant: the analysed variants compared.
         alignment: token alignment behind the score.
@@ -224,6 +228,7 @@ class Matcher:
         country: str | None = None,
         lists: Iterable[str] | None = None,
         limit: int = 5,
+        floor: float | None = None,
     ) -> list[MatchResult]:
         """Entries ``name`` may refer to, best first.
 
@@ -235,9 +240,13 @@ class Matcher:
             country: ISO alpha-2 code of the party, if known.
             lists: restrict to these list ids (default: all).
             limit: maximum number of results.
+            floor: lowest score to report (default: the review threshold);
+                results below the review threshold are ``unlikely``. Pairs
+                below ``STAGE2_FLOOR`` are never aligned, so a lower floor
+                finds nothing more.
 
         Returns:
-            Results with score >= the review threshold, at most ``limit``.
+            Results with score >= ``floor``, at most ``limit``.
         """
         wanted = set(lists) if lists is not None else None
         query_variants = analyze(name)
@@ -274,7 +283,7 @@ class Matcher:
                 via = entry.id
                 record_index = twin_index
                 entry = self.entry(twin_index)
-            if score < self.review_threshold:
+            if score < (self.review_threshold if floor is None else floor):
                 continue
             if wanted is not None and entry.list not in wanted:
                 continue
@@ -285,7 +294,7 @@ class Matcher:
             results[record_index] = MatchResult(
                 entry=entry,
                 score=round(score, 4),
-                decision="match" if score >= self.match_threshold and not ambiguous else "possible",
+                decision="match" if score >= self.match_threshold and not ambiguous else "possible" if score >= self.review_threshold else "unlikely",
                 ambiguous_form=ambiguous,
                 form=_form(found.indexed.form),
                 query_variant=found.query_variant,
@@ -495,7 +504,7 @@ def _explain_away(ranked: list[MatchResult]) -> list[MatchResult]:
     for result in ranked:
         winner = next((w for w in ranked if _explains(w, result)), None)
         if winner is not None:
-            result = replace(result, decision="possible", explained_by=winner.entry.id)
+            result = replace(result, decision="possible" if result.decision == "match" else result.decision, explained_by=winner.entry.id)
         out.append(result)
     return out
 
