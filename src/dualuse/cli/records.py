@@ -25,6 +25,7 @@ from rich.text import Text
 from dualuse.cli.common import check_choice, console, fail, parse_date
 from dualuse.cli.dbopts import actor_of, actor_option, db_option, note, open_db, print_json, table_or_json_option
 from dualuse.cli.render import verdict_text
+from dualuse.i18n import N_, _
 
 audit_app = typer.Typer(help="Verify and export the audit records (append-only, hash-chained).", no_args_is_help=True)
 alerts_app = typer.Typer(help="The review queue: list, show and decide alerts.", invoke_without_command=True)
@@ -393,18 +394,59 @@ def keys_revoke(key_id: int = typer.Argument(...), actor: str | None = actor_opt
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help=N_("Interface to listen on.")),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     db: str | None = db_option(),
-    max_body: int = typer.Option(2_000_000, "--max-body", min=1024, help="Largest request body accepted, in bytes (list updates: 20x this)."),
-    max_batch: int = typer.Option(500, "--max-batch", min=1, help="Most shipments (or /match queries) per request."),
+    max_body: int = typer.Option(2_000_000, "--max-body", min=1024, help=N_("Largest request body accepted, in bytes (list updates: 20x this).")),
+    max_batch: int = typer.Option(500, "--max-batch", min=1, help=N_("Most shipments (or /match queries) per request.")),
 ) -> None:
     """Run the REST API (OpenAPI docs at /docs); requests need an API key (`dualuse keys create`)."""
     import uvicorn
 
     from dualuse.api.app import ApiSettings, create_app
 
+    check_port_free(host, port)  # before the URL is printed: a busy port is an error, not a URL that does not answer
     database = open_db(db)
     app = create_app(database, ApiSettings(max_body_bytes=max_body, max_batch=max_batch))
-    note(f"dualuse API on http://{host}:{port} (records in {database.label}); OpenAPI at /docs")
+    note(_("dualuse API on http://{host}:{port} (records in {where}); OpenAPI at /docs").format(host=host, port=port, where=database.label))
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Exit with status 2 when ``host:port`` cannot be listened on (in use, or not an address of this machine)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise fail(_("--host {host!r}: not an address of this machine ({reason})").format(host=host, reason=error.strerror or error)) from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a port in TIME_WAIT is free
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise fail(
+                _("cannot listen on {host}:{port}: {reason}; is another server running there? Choose another --port").format(
+                    host=host, port=port, reason=error.strerror or error
+                )
+            ) from None
+
+
+# --- init -------------------------------------------------------------------------------
+
+
+def init(db: str | None = db_option()) -> None:
+    """Choose the records database: create (and migrate) it, so that `dualuse screen` records from now on."""
+    from dualuse.storage import db as storage_db
+
+    try:
+        existed = storage_db.exists(db)
+        url = storage_db.display_url(storage_db.resolve_url(db))
+    except storage_db.DatabaseError as error:
+        raise fail(str(error)) from None
+    open_db(db, create=True)
+    if existed:
+        note(_("records database {where} is ready (it existed already; nothing was changed)").format(where=url))
+    else:
+        note(_("created the records database {where}: screenings are recorded there from now on (append-only, kept for at least five years)").format(where=url))

@@ -19,8 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from dualuse.models.decision import Decision
+from dualuse.output.files import write_bytes_atomically
 
 FORMATS = ("jsonl", "csv", "xlsx")
 VERDICT_FILLS = {
@@ -140,15 +139,7 @@ def hit_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
 
 
 def _atomic_write_bytes(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(path, payload)
 
 
 def jsonl_bytes(decisions: Sequence[Decision]) -> bytes:
