@@ -54,6 +54,18 @@ def verdict_text(verdict: str) -> Text:
     return Text(verdict_label(verdict), style=STYLES.get(verdict, ""))
 
 
+REVIEW_WORDS = {
+    "open": N_("open"), "escalated": N_("escalated"), "confirmed": N_("confirmed"), "false_positive": N_("false positive"),
+    "pending": N_("pending"), "closed": N_("closed"), "all": N_("all"), "final": N_("final"), "pending_review": N_("pending review"),
+    "critical": N_("critical"), "high": N_("high"), "medium": N_("medium"), "low": N_("low"),
+}
+
+
+def review_word(word: str | None) -> str:
+    """An alert or shipment status (``false_positive``, ``pending_review`` ...) or a severity level, in words."""
+    return _(REVIEW_WORDS.get(word or "", (word or "").replace("_", " ")))
+
+
 def role_label(role: str | None) -> str:
     """A party role in the user's language."""
     return _(ROLE_LABELS.get(role or "", role or ""))
