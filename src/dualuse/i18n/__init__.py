@@ -150,43 +150,70 @@ _FIELD = re.compile(r"\{(\w+)\}")
 
 
 @functools.lru_cache(maxsize=None)
-def _templates(lang: str) -> tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]:
-    """The catalogue's msgids that have ``{field}`` placeholders, as whole-text patterns."""
+def _templates(lang: str) -> tuple[tuple[re.Pattern[str], str, bool], ...]:
+    """The catalogue's msgids that have ``{field}`` placeholders, as patterns anchored at the text's start.
+
+    Each item is ``(pattern, msgstr, ends_in_text)``; a template that ends in
+    literal text may match a prefix of a longer text (a rule's explanation
+    followed by a review note).
+    """
     catalog = getattr(translations(lang), "_catalog", {})
     out = []
     for msgid, msgstr in catalog.items():
-        if not isinstance(msgid, str) or "{" not in msgid or not msgstr:
-            continue
-        fields = tuple(_FIELD.findall(msgid))
-        if not fields:
+        if not isinstance(msgid, str) or "{" not in msgid or not msgstr or not _FIELD.search(msgid):
             continue
         pieces = _FIELD.split(msgid)
-        pattern = "".join(re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.+?)" for i, piece in enumerate(pieces))
-        try:
-            out.append((re.compile(pattern + r"\Z", re.DOTALL), msgstr, fields))
-        except re.error:  # a field used twice: not usable as a pattern
-            continue
+        seen: set[str] = set()
+        pattern = ""
+        for i, piece in enumerate(pieces):
+            if i % 2 == 0:
+                pattern += re.escape(piece)
+            elif piece in seen:
+                pattern += f"(?P={piece})"
+            else:
+                seen.add(piece)
+                pattern += f"(?P<{piece}>.+?)"
+        out.append((re.compile(pattern, re.DOTALL), msgstr, bool(pieces[-1]), len(_FIELD.sub("", msgid))))
     # the most specific (longest literal text) template first
-    out.sort(key=lambda item: -len(_FIELD.sub("", item[1])))
-    return tuple(out)
+    out.sort(key=lambda item: -item[3])
+    return tuple((pattern, msgstr, tail) for pattern, msgstr, tail, _length in out)
 
 
-def translate(text: str, lang: str | None = None) -> str:
-    """``text`` in ``lang``: an exact msgid, else a ``{field}`` template that matches it whole, else ``text``."""
+def _field(value: str, lang: str, depth: int) -> str:
+    """A captured field value, translated in turn (a role, a citation, a nested template)."""
+    translated = translate(value, lang, depth + 1)
+    return translated if translated != value else localise_citation(value, lang)
+
+
+def translate(text: str, lang: str | None = None, depth: int = 0) -> str:
+    """``text`` in ``lang``: an exact msgid, else a ``{field}`` template that matches it, else ``text``.
+
+    A template matches the whole text, or - when it ends in literal text -
+    its beginning, the rest being translated the same way (a rule's
+    explanation followed by a review note). Field values are translated too
+    (roles, citations, nested templates). Nothing is dropped: what no
+    catalogue entry covers stays in English.
+    """
     lang = lang or current()
-    if lang == "en" or not text:
+    if lang == "en" or not text or depth > 4:
         return text
     exact = translations(lang).gettext(text)
     if exact != text:
         return exact
-    for pattern, msgstr, _fields in _templates(lang):
-        match = pattern.match(text)
-        if match:
-            values = match.groupdict()
+    for whole in (True, False):
+        for pattern, msgstr, ends_in_text in _templates(lang):
+            if not whole and not ends_in_text:
+                continue
+            match = pattern.fullmatch(text) if whole else pattern.match(text)
+            if match is None:
+                continue
+            values = {name: _field(value, lang, depth) for name, value in match.groupdict().items()}
             try:
-                return msgstr.format(**values)
+                head = msgstr.format(**values)
             except (KeyError, IndexError, ValueError):
-                return text
+                continue
+            rest = text[match.end():]
+            return head + (translate(rest, lang, depth + 1) if rest else "")
     return text
 
 
