@@ -24,6 +24,7 @@ _RICH_TEXTS = {
     "OPTIONS_PANEL_TITLE": "Options",
     "COMMANDS_PANEL_TITLE": "Commands",
     "ERRORS_PANEL_TITLE": "Error",
+    "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.",
     "ABORTED_TEXT": "Aborted.",
     "DEFAULT_STRING": "[default: {}]",
     "REQUIRED_LONG_STRING": "[required]",
@@ -81,9 +82,10 @@ def localise_tree(command: click.Command) -> None:
     _translated(command, "short_help")
     for param in command.params:
         _translated(param, "help")
-        if isinstance(param, click.Option) and param.is_flag and param.metavar is None:
+        kind = getattr(param, "param_type_name", "")  # typer vendors its own click: no isinstance on click's classes
+        if kind == "option" and getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""  # typer shows "<bool>" for a flag; a flag takes no value
-        if isinstance(param, click.Argument) and param.metavar is None:
+        if kind == "argument" and param.metavar is None:
             param.metavar = (param.name or "").upper()
     for sub in getattr(command, "commands", {}).values():
         localise_tree(sub)
@@ -99,6 +101,27 @@ def localise_framework() -> None:
             module._ = gettext  # these modules call the module-level ``_`` at run time
     for attribute, text in _RICH_TEXTS.items():
         setattr(typer.rich_utils, attribute, gettext(text))
+    original = getattr(typer.rich_utils.rich_format_error, "_dualuse_original", typer.rich_utils.rich_format_error)
+
+    def rich_format_error(error) -> None:
+        """Show a usage error with its message in the user's language (typer's click writes English f-strings)."""
+        from dualuse.i18n import translate
+
+        english = error.format_message
+        error.format_message = lambda: translate(english())
+        original(error)
+
+    rich_format_error._dualuse_original = original
+    option_class = typer.core.TyperOption
+    if not hasattr(option_class, "_dualuse_display_type_rich"):
+        option_class._dualuse_display_type_rich = option_class.display_type_rich
+
+        def display_type_rich(self, ctx):
+            """No type for a flag (``--help``, ``--no-record``): typer prints ``<bool>``, but a flag takes no value."""
+            return "" if getattr(self, "is_flag", False) and self.metavar is None else option_class._dualuse_display_type_rich(self, ctx)
+
+        option_class.display_type_rich = display_type_rich
+    typer.rich_utils.rich_format_error = rich_format_error
 
 
 class LocalisedGroup(typer.core.TyperGroup):
@@ -106,7 +129,12 @@ class LocalisedGroup(typer.core.TyperGroup):
 
     def make_context(self, info_name, args, parent=None, **extra):  # noqa: D102 - click's signature
         if parent is None:
-            args, lang = take_language(list(args))
+            try:
+                args, lang = take_language(list(args))
+            except click.UsageError as error:  # before any context exists: print it as every other bad option
+                from dualuse.cli.common import fail
+
+                raise fail(error.message) from None
             set_language(lang or detect())
             localise_framework()
             localise_tree(self)

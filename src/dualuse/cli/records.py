@@ -84,8 +84,15 @@ def audit_export(
     """Export the audit records for an auditor as JSON Lines or an XLSX workbook."""
     from dualuse.service import audit
 
-    fmt = format or ("xlsx" if output.suffix.lower() == ".xlsx" else "jsonl")
-    check_choice("--format", fmt, ("jsonl", "xlsx"))
+    from dualuse.output.files import OutputPathError, check_writable, format_for
+
+    if format is not None:
+        check_choice("--format", format, ("jsonl", "xlsx"))
+    try:
+        check_writable(output)
+        fmt = format_for(output, format, ("jsonl", "xlsx"))  # the extension decides; a mismatch is an error
+    except OutputPathError as error:
+        raise fail(translate(str(error))) from None
     first, last = parse_date(since, "--from"), parse_date(until, "--to")
     database = open_db(db)
     try:

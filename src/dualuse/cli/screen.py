@@ -116,12 +116,11 @@ def _output_format(format: str | None, output: Path | None) -> str:
         return format or "table"
     if format == "table":
         raise fail(_("--format table prints to the terminal; to write {path}, name it .jsonl, .csv or .xlsx (or give that --format)").format(path=output))
+    _check_path(output)  # a directory or an unwritable place first: that is the mistake to name
     try:
-        fmt = format_for(output, format, FILE_FORMATS)
+        return format_for(output, format, FILE_FORMATS)
     except OutputPathError as error:
         raise fail(translate_error(error)) from None
-    _check_path(output)
-    return fmt
 
 
 def _check_path(path: Path) -> None:

@@ -59,9 +59,9 @@ EXTERNAL_TEXTS = (
     "Usage:",
     "Show this message and exit.",
     "Error",
-    "Missing argument",
-    "Missing option",
-    "Missing parameter",
+    "Missing argument {hint}.",
+    "Missing option {hint}.",
+    "Missing parameter: {name}",
     "No such option: {name}",
     "No such command {name!r}.",
     "Try {command!r} for help.",
@@ -75,6 +75,8 @@ EXTERNAL_TEXTS = (
     "[default: {}]",
     "[required]",
     "[env var: {}]",
+    "Try [blue]'{command_path} {help_option}'[/] for help.",
+    "Option {option} does not take a value.",
 )
 
 
