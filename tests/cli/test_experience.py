@@ -315,3 +315,15 @@ def test_serve_on_a_busy_port_exits_2_before_printing_a_url(records):
         result = invoke("serve", "--port", str(port))
     assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.stderr
     assert "dualuse API on" not in result.output
+
+
+def test_hs_descriptions_are_shortened_at_a_word_boundary():
+    from dualuse.cli.item import shorten
+
+    text = "Earth-metals, rare; scandium and yttrium, whether or not intermixed or interalloyed"
+    short = shorten(text, 40)
+    assert len(short) <= 40 and short.endswith("…")
+    assert text.startswith(short[:-1]) and text[len(short) - 1] in " ,;"  # cut where a word ends
+    assert shorten("Tungsten; powders", 40) == "Tungsten; powders"
+    out = invoke("item", "2805301910").stdout
+    assert "scandium and…" in out or "scandium…" in out or "scandium and yttrium" in out
