@@ -161,7 +161,7 @@ def measure(lines: int, seed: int) -> dict:
         "alerts_per_1000_lines": round(1000 * len(alerts) / total_lines, 1),
         "pending_shipments": sum(1 for r in results if r.status == "pending_review"),
         "by_kind": dict(Counter(a["kind"] for a in alerts)),
-        "by_severity": dict(Counter(a.get("severity", "-") for a in alerts)),
+        "by_severity": dict(Counter((a.get("severity") or {}).get("level", "-") for a in alerts)),
         "by_rule": dict(rules.most_common()),
         "verdicts": dict(verdicts),
         "planted_true_hits": len(planted),
