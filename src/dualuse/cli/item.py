@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from dualuse.cli.common import check_choice, console, fail, read_query_file
-from dualuse.i18n import N_, _, citation, translate
+from dualuse.i18n import N_, _, translate
 from dualuse.classification.search import CatalogueSearch, Lookup
 from dualuse.output.writers import write_json_lines
 from dualuse.refdata import store
