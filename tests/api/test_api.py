@@ -162,3 +162,17 @@ def test_openapi_documents_every_route(api):
         assert template in spec["paths"], template
         assert method in spec["paths"][template]
     assert "Shipment" in spec["components"]["schemas"]
+
+
+def test_docs_page_loads_its_assets_from_the_server_not_a_cdn(api):
+    import re
+
+    page = api.get("/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(url.startswith("/docs/assets/") for url in assets)
+    assert "cdn" not in page.text.lower() and "jsdelivr" not in page.text and "unpkg" not in page.text
+    for url in assets:
+        response = api.get(url)
+        assert response.status_code == 200 and len(response.content) > 100
+    assert api.get("/openapi.json").status_code == 200

@@ -258,3 +258,33 @@ def test_undeclared_code_needs_parameters_or_review(catalogue, search):
     assert jammer.status == "needs_classification" and "range_km" in jammer.parameters_needed
     decided = catalogue.classify(None, None, DAY, description="counter-drone RF jammer", parameters={"range_km": 8}, search=search)
     assert decided.status == "controlled" and decided.code == "0A903.a"
+
+
+# --- descriptions that only restate a tariff heading (issue 16: a workable review queue) -----------
+
+
+def test_a_description_restating_the_declared_hs_code_adds_no_evidence(search, entries):
+    catalogue = Catalogue(entries)
+    # 8540899090 is not a reference code; its tariff wording is that of 854089, where 6A202's reference code 8540890010 sits
+    assert search.restates_hs("Valves and tubes; n.e.c. in heading no. 8540", "8540899090")
+    result = catalogue.classify(None, "8540899090", DAY, "Valves and tubes; n.e.c. in heading no. 8540", search=search)
+    assert result.status == "not_controlled"
+    # a description naming a listed item is still evidence, whatever HS code is declared
+    assert not search.restates_hs("金属镝 Dysprosium metal", "8505111000")
+    named = catalogue.classify(None, "8505111000", DAY, "Dysprosium metal, purity 99.9%", search=search)
+    assert named.status == "needs_classification" and named.entries[0].code == "1C905.a.1"
+    # the reference code itself still needs classification, whatever the description says
+    assert catalogue.classify(None, "8540890010", DAY, "Valves and tubes; n.e.c. in heading no. 8540", search=search).status != "not_controlled"
+
+
+def test_a_description_that_is_a_tariff_wording_is_classified_as_that_subheading(search, entries):
+    catalogue = Catalogue(entries)
+    assert search.tariff_code_of("Paper and paperboard; cartons, boxes and cases, of corrugated paper or paperboard") == "481910"
+    assert search.tariff_code_of("corrugated boxes for shoes") is None
+    packing = catalogue.classify(None, None, DAY, "Paper and paperboard; cartons, boxes and cases, of corrugated paper or paperboard", search=search)
+    assert packing.status == "not_controlled"
+    # a subheading under which listed items have reference codes: still to classify
+    scrap = catalogue.classify(None, None, DAY, "Antimony; waste and scrap", search=search)
+    assert scrap.status == "needs_classification" and "3C003.b" in {e.code for e in scrap.entries}
+    # a description that matches nothing and is no tariff wording still cannot clear an item
+    assert catalogue.classify(None, None, DAY, "assorted goods", search=search).status == "needs_classification"

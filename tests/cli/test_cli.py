@@ -83,7 +83,7 @@ def test_skip_invalid_screens_the_valid_rows_and_writes_the_rejected_ones(tmp_pa
     out = tmp_path / "decisions.jsonl"
     rejects = tmp_path / "rejected.csv"
     result = invoke("screen", str(source), "--format", "jsonl", "-o", str(out), "--skip-invalid", "--rejects", str(rejects))
-    assert result.exit_code == 0
+    assert result.exit_code == 3  # EXIT_SKIPPED: valid rows screened, invalid ones skipped
     rejected = list(csv.DictReader(io.StringIO(rejects.read_text(encoding="utf-8-sig"))))
     assert rejected and all(row["errors"] for row in rejected)
     assert any("ISO 3166-1 alpha-2" in row["errors"] for row in rejected)

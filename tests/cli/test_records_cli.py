@@ -38,7 +38,7 @@ def test_screen_records_by_default_and_not_with_no_record(env):
     assert "recorded 2 screening(s)" in result.stderr and "1 alert(s) opened" in result.stderr
     assert [json.loads(line)["verdict"] for line in result.stdout.splitlines()] == ["REVIEW", "LICENSE_REQUIRED"]
     result = invoke("screen", str(file), "--no-record", "--format", "jsonl")
-    assert result.exit_code == 0 and "recorded" not in result.stderr
+    assert result.exit_code == 0 and "recorded 2" not in result.stderr and "not recorded (--no-record)" in result.stderr
     verify = invoke("audit", "verify")
     assert verify.exit_code == 0 and "2 records" in verify.stdout
 

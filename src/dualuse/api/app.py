@@ -121,6 +121,34 @@ def _screen_out(result: ScreeningResult) -> ScreenOut:
     )
 
 
+DOCS_ASSETS = "/docs/assets"
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) from the ``swagger-ui-bundle`` package (Apache-2.0), never from a CDN.
+
+    FastAPI's default page loads its JavaScript and CSS from jsDelivr, so it
+    is blank offline and where that CDN is blocked (often in mainland
+    China). The same Swagger UI files ship in the ``swagger-ui-bundle``
+    wheel; they are served under ``/docs/assets`` (no API key, like the page).
+    """
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title="dualuse API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+
 def create_app(db: Database | str | None = None, settings: ApiSettings | None = None) -> FastAPI:
     """Build the API bound to a database (a :class:`Database`, a URL, or the default).
 
@@ -140,7 +168,10 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
         ),
         openapi_tags=TAGS,
         debug=False,
+        docs_url=None,  # served below from packaged assets: the default loads them from a CDN
+        redoc_url=None,
     )
+    _offline_docs(app)
     app.state.db = database
     app.state.settings = settings
     lock = threading.Lock()

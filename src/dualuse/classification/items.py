@@ -205,10 +205,13 @@ class Catalogue:
     def _by_lookup(self, hs_code, description, day, parameters, search) -> ItemResult:
         """No declared code: HS code first, then the description (see the module docstring)."""
         results = []
+        text = (description or "").strip()
+        if not hs_code and text:
+            hs_code = search.tariff_code_of(text)  # the description is a subheading's tariff wording: as good as that code
         if hs_code:
             results.append(("hs_code", search.lookup(hs_code, as_of=day, parameters=parameters)))
-        text = (description or "").strip()
-        if text and (not results or results[0][1].status == "not_controlled"):
+        restated = bool(hs_code and text and search.restates_hs(text, hs_code))  # the tariff text of the declared code: no new evidence
+        if text and not restated and (not results or results[0][1].status == "not_controlled"):
             found = search.lookup(text, as_of=day, parameters=parameters)
             strong = found.candidates and found.candidates[0].score >= 0.6
             if not results or found.status == "controlled" or strong:

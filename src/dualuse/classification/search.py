@@ -69,6 +69,7 @@ CLOSE_SCORE = 0.85  # candidates within this share of the best one are kept toge
 COMPETE_SCORE = 0.9  # a candidate with thresholds this close to a threshold-free best one makes the result depend on parameters
 MIN_CONTROLLED_SCORE = 0.4  # a description decides `controlled` only above this coverage
 HS_TEXT_SCORE = 0.3  # an HS description must cover this share with an entry's *name* to make it a candidate
+RESTATES_HS_SHARE = 0.8  # share of a description's words found in its own HS code's text for it to add nothing to the code
 UNKNOWN_TERM_IDF = 6.0  # weight of a query term no entry has (it still counts in the best possible score)
 _HS = re.compile(r"^\s*(?:HS\s*(?:code)?\s*[:：]?\s*)?(\d{4})[.\s]?(\d{2})(?:[.\s]?(\d{2}))?(?:[.\s]?(\d{2}))?\s*$", re.I)
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -172,6 +173,11 @@ def _stem(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+def _tariff_key(text: str) -> str:
+    """Text reduced to its lower-case words, for comparing a description with the HS wording."""
+    return " ".join(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", text or "").casefold()))
 
 
 def _en_terms(text: str) -> list[str]:
@@ -400,6 +406,7 @@ class CatalogueSearch:
 
             hs6 = store.load_hs6()
         self.hs6 = hs6
+        self._tariff_index: dict[str, str | None] | None = None
         self.catalogue = Catalogue(entries)
         self._docs: list[ControlEntry] = list(self.catalogue.by_code.values())
         self._tf = [_doc_terms(e, hs6) for e in self._docs]
@@ -427,6 +434,47 @@ class CatalogueSearch:
         self._avg = sum(self._lengths) / n if self._lengths else 1.0
 
     # -- public -------------------------------------------------------------
+
+    def tariff_code_of(self, description: str) -> str | None:
+        """The HS 2022 subheading (6 digits) whose tariff wording ``description`` is, word for word; else None.
+
+        A description that is exactly a subheading's text (case, spacing and
+        punctuation aside) identifies the goods as precisely as declaring that
+        6-digit code would; it is then classified as that code (entries whose
+        reference codes lie under it are candidates). Any other description
+        is searched as text.
+        """
+        key = _tariff_key(description)
+        if not key:
+            return None
+        if self._tariff_index is None:
+            index: dict[str, str | None] = {}
+            for code, text in self.hs6.items():
+                if len(code) == 6:
+                    k = _tariff_key(text)
+                    index[k] = None if k in index and index[k] != code else code  # a wording shared by two subheadings decides nothing
+            self._tariff_index = index
+        return self._tariff_index.get(key)
+
+    def restates_hs(self, description: str, hs_code: str) -> bool:
+        """True when ``description`` is the tariff wording of ``hs_code`` itself (its HS 2022 subheading or heading).
+
+        Customs declarations often carry the tariff text as the goods
+        description. Such a description adds nothing to the declared code:
+        when the code is not a reference code of any entry, the description
+        must not bring back the entries whose *other* reference codes share
+        that wording (the national 10-digit codes are what tell a listed item
+        from the rest of its subheading). At least 80% of the description's
+        English words (stop words aside) must occur in the subheading's or
+        heading's text; a description in Chinese or Japanese never restates
+        the English HS text.
+        """
+        digits = re.sub(r"\D", "", hs_code or "")
+        words = set(_en_terms(description))
+        if len(digits) < 6 or not words or _CJK.search(description) or _KANA.search(description):
+            return False
+        tariff = set(_en_terms(" ".join(self.hs6.get(digits[:n], "") for n in (6, 4))))
+        return len(words & tariff) >= RESTATES_HS_SHARE * len(words)
 
     def lookup(self, query: str, limit: int = 5, as_of: dt.date | None = None, parameters: dict | None = None) -> Lookup:
         """Classify ``query`` (a control code, an HS code or a description).

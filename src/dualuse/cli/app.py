@@ -12,9 +12,13 @@
     dualuse audit verify | export                    the hash-chained records
     dualuse keys create --role R | list | revoke ID  API keys
     dualuse serve                                    the REST API
+    dualuse init [--db URL]                          choose (create) the records database
 
-Exit status: 0 success; 1 a screening found PROHIBITED shipments when
-``--fail-on`` asks for it; 2 bad input (nothing is written).
+Every command takes ``--lang zh|en|ja`` (default: ``$DUALUSE_LANG`` or the locale).
+
+Exit status: 0 success; 1 ``audit verify`` found a broken chain; 2 bad input
+or options (nothing is screened, recorded or written); 3 ``screen
+--skip-invalid`` skipped invalid shipments (the valid ones were screened).
 """
 
 from __future__ import annotations
@@ -25,13 +29,16 @@ import typer
 
 from dualuse import __version__
 from dualuse.cli import item, listcmds, match, records, reference, screen
+from dualuse.cli.localise import LocalisedGroup
+from dualuse.i18n import N_
 
 app = typer.Typer(
     name="dualuse",
-    help="Screen shipments against China's dual-use export controls (decision support, not legal advice).",
+    help=N_("Screen shipments against China's dual-use export controls (decision support, not legal advice)."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LocalisedGroup,
 )
 app.command("screen")(screen.screen)
 app.command("match")(match.match)
@@ -45,6 +52,7 @@ app.add_typer(records.shipments_app, name="shipments")
 app.add_typer(records.audit_app, name="audit")
 app.add_typer(records.keys_app, name="keys")
 app.command("serve")(records.serve)
+app.command("init")(records.init)
 
 
 def _version(value: bool) -> None:
@@ -56,8 +64,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
-    db: str | None = typer.Option(None, "--db", help="Records database for every command (default: $DUALUSE_DB, else ~/.local/share/dualuse/dualuse.db)."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help=N_("Print the version and exit.")),
+    db: str | None = typer.Option(None, "--db", help=N_("Records database for every command (default: $DUALUSE_DB, else ~/.local/share/dualuse/dualuse.db, made by `dualuse init`).")),
+    lang: str | None = typer.Option(None, "--lang", help=N_("Language of messages, tables and files: zh, en or ja (default: $DUALUSE_LANG or the locale); also accepted after the command.")),
 ) -> None:
     """Screen shipments against China's dual-use export controls."""
     _use_live_lists(ctx, db)

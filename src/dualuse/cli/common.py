@@ -17,18 +17,55 @@ console = Console()
 err_console = Console(stderr=True)
 
 EXIT_BAD_INPUT = 2
+EXIT_SKIPPED = 3  # --skip-invalid: the valid shipments were screened, invalid ones skipped
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     """Print ``message`` to stderr and return the exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    from dualuse.i18n import _
+
+    err_console.print(f"[bold red]{_('error:')}[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def input_error_text(error: InputError) -> str:
+    """Every issue of ``error`` on its own line, in the user's language.
+
+    The frame (row, column, value) is translated here and the message through
+    the catalogue (exact text or a ``{field}`` template); a message no
+    catalogue entry covers is shown in English, never dropped.
+    """
+    from dualuse.i18n import _, current, translate
+
+    if current() == "en":
+        return str(error)
+    from dualuse.input.errors import MISSING, show_value
+
+    lines = []
+    for item in error.issues:
+        where = []
+        if item.row is not None:
+            where.append(_("row {n}").format(n=item.row))
+        if item.column is not None:
+            column = _("column \"{name}\"").format(name=item.column)
+            if item.value is not MISSING:
+                column += f" ({show_value(item.value)})"
+            where.append(column)
+        elif item.value is not MISSING:
+            where.append(_("value {value}").format(value=show_value(item.value)))
+        head = item.file + (": " + _(", ").join(where) if where else "")
+        lines.append(f"{head}: {translate(item.message)}")
+    return "\n".join(lines)
 
 
 def check_choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
     """``value`` if it is one of ``allowed``; else exit with status 2 naming the option and the choices."""
     if value not in allowed:
-        raise fail(f"{option} {value!r}: expected {' or '.join(allowed)}")
+        from dualuse.i18n import _
+
+        raise fail(_("{option} {value!r}: expected {choices}").format(option=option, value=value, choices=_(" or ").join(allowed)))
     return value
 
 
@@ -39,7 +76,9 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise fail(f"{option} {value!r}: expected a date like 2026-03-02") from None
+        from dualuse.i18n import _
+
+        raise fail(_("{option} {value!r}: expected a date like 2026-03-02").format(option=option, value=value)) from None
 
 
 def find_column(fieldnames: list[str], wanted: tuple[str, ...]) -> str | None:

@@ -34,8 +34,35 @@ def table_or_json_option():
     )
 
 
-def open_db(url: str | None) -> Database:
-    """Open (and migrate) the database, or exit with status 2 and the reason."""
+def records_choice(url: str | None) -> bool:
+    """True when the user has chosen a records database: ``--db``/``$DUALUSE_DB``, or the default file made by ``dualuse init``.
+
+    Recording into the permanent, append-only records is never a side
+    effect of trying the tool: without a choice, ``screen`` keeps nothing and
+    says so, and the commands that need records ask for ``dualuse init``.
+    """
+    import os
+
+    from dualuse.storage.db import ENV_VAR, default_sqlite_path
+
+    if (url or os.environ.get(ENV_VAR) or "").strip():
+        return True
+    return default_sqlite_path().is_file()
+
+
+def open_db(url: str | None, create: bool = False) -> Database:
+    """Open (and migrate) the chosen records database, or exit with status 2 and the reason.
+
+    Without ``create``, the default database must exist already (made by
+    ``dualuse init``); a ``--db``/``$DUALUSE_DB`` database is made on first use.
+    """
+    from dualuse.i18n import _
+    from dualuse.storage.db import default_sqlite_path
+
+    if not create and not records_choice(url):
+        raise fail(
+            _("no records database yet: `dualuse init` creates one in {path}, or give --db FILE (or set $DUALUSE_DB)").format(path=default_sqlite_path())
+        )
     try:
         return open_database(url)
     except DatabaseError as error:

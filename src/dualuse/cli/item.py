@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from dualuse.cli.common import check_choice, console, fail, read_query_file
+from dualuse.i18n import N_, _, translate
 from dualuse.classification.search import CatalogueSearch, Lookup
 from dualuse.output.writers import write_json_lines
 from dualuse.refdata import store
@@ -49,11 +50,11 @@ QUERY_COLUMNS = ("query", "item", "description", "code")
 
 
 def item(
-    query: str | None = typer.Argument(None, help="A control code (1C902.a.1), an HS code (2805301910, 2846.90) or a description."),
-    file: Path | None = typer.Option(None, "--file", help="CSV with a 'query' column (and optional 'id')."),
-    format: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write JSON Lines here instead of standard output."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Date for suspensions and entry dates (YYYY-MM-DD; default today)."),
+    query: str | None = typer.Argument(None, help=N_("A control code (1C902.a.1), an HS code (2805301910, 2846.90) or a description.")),
+    file: Path | None = typer.Option(None, "--file", help=N_("CSV with a 'query' column (and optional 'id').")),
+    format: str = typer.Option("table", "--format", "-f", help=N_("table or jsonl.")),
+    output: Path | None = typer.Option(None, "--output", "-o", help=N_("Write JSON Lines here instead of standard output.")),
+    as_of: str | None = typer.Option(None, "--as-of", help=N_("Date for suspensions and entry dates (YYYY-MM-DD; default today).")),
 ) -> None:
     """Classify items against China's dual-use control list (2026 catalogue and item announcements)."""
     import datetime as dt
@@ -63,9 +64,9 @@ def item(
         try:
             day = dt.date.fromisoformat(as_of)
         except ValueError:
-            raise fail(f"--as-of {as_of!r}: expected a date like 2026-11-29") from None
+            raise fail(_("{option} {value!r}: expected a date like 2026-03-02").format(option="--as-of", value=as_of)) from None
     if (query is None) == (file is None):
-        raise fail("give either a QUERY or --file QUERIES.csv")
+        raise fail(_("give either a QUERY or --file QUERIES.csv"))
     check_choice("--format", format, ("table", "jsonl"))
     queries = read_query_file(file, QUERY_COLUMNS, {"id": ("id",)}, "query") if file is not None else [{"id": None, "query": query}]
     search = CatalogueSearch(store.load_catalogue())
@@ -80,14 +81,31 @@ def item(
         return
     hs6 = store.load_hs6()
     for record in records:
-        needed = f" (needs: {', '.join(record['parameters_needed'])})" if record["parameters_needed"] else ""
-        table = Table(title=f"“{record['query']}” → {record['status']}{needed}", caption=record["explanation"])
-        for column in ("code", "score", "item (zh)", "reference HS codes", "found by"):
-            table.add_column(column)
+        needed = (" " + _("(needs: {parameters})").format(parameters=", ".join(record["parameters_needed"]))) if record["parameters_needed"] else ""
+        title = f"“{record['query']}” → {_(ITEM_STATUS.get(record['status'], record['status']))}{needed}"
+        table = Table(title=title, caption=translate(record["explanation"]))
+        for column in (N_("code"), N_("score"), N_("item"), N_("reference HS codes"), N_("found by")):
+            table.add_column(_(column))
         for c in record["candidates"]:
-            hs = ", ".join(f"{h} ({hs6.get(h[:6], '')[:40]})" for h in c["hs_codes"][:3])
-            name = c["name_zh"] or "(name not trusted)"
+            hs = ", ".join(f"{h} ({shorten(hs6.get(h[:6], ''), 40)})" for h in c["hs_codes"][:3])
+            name = c["name_zh"] or _("(name not trusted)")
             if c["name_en"]:
                 name += f" / {c['name_en']}"
-            table.add_row(c["code"], f"{c['score']:.2f}", name, hs, c["why"] + (f"; {c['parameters']}" if c["parameters"] != "none" else ""))
+            found = translate(c["why"]) + (f"; {c['parameters']}" if c["parameters"] != "none" else "")
+            table.add_row(c["code"], f"{c['score']:.2f}", name, hs, found)
         console.print(table)
+
+
+ITEM_STATUS = {"controlled": N_("controlled"), "not_controlled": N_("not controlled"), "needs_parameters": N_("needs parameters")}
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` characters at a word boundary, with "…" when cut (never mid-word)."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    if space >= width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:(") + "…"

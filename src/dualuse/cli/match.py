@@ -9,6 +9,8 @@ import typer
 from rich.table import Table
 
 from dualuse.cli.common import check_choice, console, fail, read_query_file
+from dualuse.cli.render import DECISION_LABELS
+from dualuse.i18n import N_, _, translate
 from dualuse.input import InputError
 from dualuse.matching.matcher import Matcher, MatchResult
 from dualuse.models.reference import LIST_IDS
@@ -45,18 +47,18 @@ def _read_names(path: Path) -> list[dict[str, str | None]]:
 
 
 def match(
-    name: str | None = typer.Argument(None, help="A name in any script (simplified/traditional Chinese, Japanese, romaji, English)."),
-    file: Path | None = typer.Option(None, "--file", help="CSV with a 'query' (or 'name') column and optional 'id' and 'country' columns."),
-    country: str | None = typer.Option(None, "--country", help="ISO alpha-2 country of the party (supporting evidence)."),
+    name: str | None = typer.Argument(None, help=N_("A name in any script (simplified/traditional Chinese, Japanese, romaji, English).")),
+    file: Path | None = typer.Option(None, "--file", help=N_("CSV with a 'query' (or 'name') column and optional 'id' and 'country' columns.")),
+    country: str | None = typer.Option(None, "--country", help=N_("ISO alpha-2 country of the party (supporting evidence).")),
     lists: list[str] = typer.Option([], "--list", help=f"Restrict to these lists ({', '.join(LIST_IDS)}, or a loaded list's id); repeatable."),
-    list_files: list[Path] = typer.Option([], "--list-file", help="Also match against this list: FollowTheMoney JSON lines (.jsonl/.json) or the US Consolidated Screening List (.csv); repeatable."),
-    format: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write JSON Lines here instead of standard output."),
-    limit: int = typer.Option(5, "--limit", help="Maximum hits per name."),
+    list_files: list[Path] = typer.Option([], "--list-file", help=N_("Also match against this list: FollowTheMoney JSON lines (.jsonl/.json) or the US Consolidated Screening List (.csv); repeatable.")),
+    format: str = typer.Option("table", "--format", "-f", help=N_("table or jsonl.")),
+    output: Path | None = typer.Option(None, "--output", "-o", help=N_("Write JSON Lines here instead of standard output.")),
+    limit: int = typer.Option(5, "--limit", help=N_("Maximum hits per name.")),
 ) -> None:
     """Match names against the control list, watch list, UEL, countermeasure and reference lists."""
     if (name is None) == (file is None):
-        raise fail("give either a NAME or --file NAMES.csv")
+        raise fail(_("give either a NAME or --file NAMES.csv"))
     check_choice("--format", format, ("table", "jsonl"))
     loaded = []
     for list_file in list_files:
@@ -90,10 +92,12 @@ def match(
         return
     for record in records:
         table = Table(title=f"“{record['query']}”", show_lines=False)
-        for column in ("list", "entry", "score", "decision", "matched form", "why"):
-            table.add_column(column)
+        for column in (N_("list"), N_("entry"), N_("score"), N_("decision"), N_("matched form"), N_("why")):
+            table.add_column(_(column))
         for hit in record["hits"]:
-            table.add_row(hit["list"], hit["name"], f"{hit['score']:.2f}", hit["decision"], hit["matched_form"], hit["explanation"])
+            decision = _(DECISION_LABELS.get(hit["decision"], N_("related, not a match")))
+            score = f"{hit['score']:.2f}" if hit["decision"] != "related" else "-"  # a related entity's score is its parent's
+            table.add_row(hit["list"], hit["name"], score, decision, hit["matched_form"], translate(hit["explanation"]))
         if not record["hits"]:
-            table.add_row("-", "no entry scores above the review threshold", "", "", "", "")
+            table.add_row("-", _("no entry scores above the review threshold"), "", "", "", "")
         console.print(table)

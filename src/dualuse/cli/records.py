@@ -16,6 +16,7 @@ Exit status: 0 success; 1 ``audit verify`` found problems; 2 bad input.
 from __future__ import annotations
 
 import mimetypes
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -24,7 +25,9 @@ from rich.text import Text
 
 from dualuse.cli.common import check_choice, console, fail, parse_date
 from dualuse.cli.dbopts import actor_of, actor_option, db_option, note, open_db, print_json, table_or_json_option
-from dualuse.cli.render import verdict_text
+from dualuse.cli.render import review_word, role_label, verdict_label, verdict_text
+from dualuse.service.severity import alert_severity
+from dualuse.i18n import N_, _, translate
 
 audit_app = typer.Typer(help="Verify and export the audit records (append-only, hash-chained).", no_args_is_help=True)
 alerts_app = typer.Typer(help="The review queue: list, show and decide alerts.", invoke_without_command=True)
@@ -81,8 +84,15 @@ def audit_export(
     """Export the audit records for an auditor as JSON Lines or an XLSX workbook."""
     from dualuse.service import audit
 
-    fmt = format or ("xlsx" if output.suffix.lower() == ".xlsx" else "jsonl")
-    check_choice("--format", fmt, ("jsonl", "xlsx"))
+    from dualuse.output.files import OutputPathError, check_writable, format_for
+
+    if format is not None:
+        check_choice("--format", format, ("jsonl", "xlsx"))
+    try:
+        check_writable(output)
+        fmt = format_for(output, format, ("jsonl", "xlsx"))  # the extension decides; a mismatch is an error
+    except OutputPathError as error:
+        raise fail(translate(str(error))) from None
     first, last = parse_date(since, "--from"), parse_date(until, "--to")
     database = open_db(db)
     try:
@@ -97,54 +107,75 @@ def audit_export(
 
 def _alerts_table(rows: list[dict], title: str) -> Table:
     table = Table(title=title, show_lines=True)
-    for column in ("id", "status", "kind", "shipment", "party", "list entry", "score", "verdict", "opened"):
-        table.add_column(column)
+    for column in ("id", "severity", "status", "kind", "shipment", "party", "list entry", "score", "verdict", "opened"):
+        table.add_column(_(column))
     for a in rows:
-        party = f"{a['role'] or ''}: {a['party_name']}" if a["party_name"] else "-"
+        severity = a.get("severity") or alert_severity(a)
+        level = Text(review_word(severity["level"]), style=SEVERITY_STYLES.get(severity["level"], "")) + Text("\n" + _("if confirmed: {verdict}").format(verdict=verdict_label(severity["if_confirmed"])))
+        party = f"{role_label(a['role'])}: {a['party_name']}" if a["party_name"] else "-"
         entry = f"{a['list']} “{a['entry_name']}”\n{a['entry_id']}" if a["entry_id"] else "; ".join(r["rule_id"] for r in a["details"].get("reasons", [])) or "-"
-        score = f"{a['score']:.2f} {a['hit_decision']}" if a["score"] is not None else "-"
-        table.add_row(str(a["id"]), a["status"], a["kind"], a["shipment_id"] or "-", party, entry, score, verdict_text(a["verdict"] or "") if a["verdict"] else "-", a["opened_at"][:19])
+        if a.get("hs_codes") and not a["entry_id"]:
+            entry += "\nHS " + ", ".join(a["hs_codes"][:4])
+        score = f"{a['score']:.2f} {_(a['hit_decision'] or '')}" if a["score"] is not None else "-"
+        table.add_row(
+            str(a["id"]), level, review_word(a["status"]), a["kind"], a["shipment_id"] or "-", party, entry, score,
+            verdict_text(a["verdict"] or "") if a["verdict"] else "-", a["opened_at"][:19],
+        )
     return table
+
+
+SEVERITY_STYLES = {"critical": "bold red", "high": "yellow", "medium": "", "low": "dim"}
+WHERE_HELP = N_("Only alerts matching all terms, e.g. \"reason=CN-CLASSIFICATION-NEEDED hs=4819*\" (keys: reason, hs, list, kind, severity, verdict, shipment, party, entry, score<N, score>N).")
 
 
 @alerts_app.callback(invoke_without_command=True)
 def alerts_main(
     ctx: typer.Context,
-    status: str = typer.Option("pending", "--status", help="pending (open or escalated), open, escalated, closed, confirmed, false_positive, all."),
-    shipment: str | None = typer.Option(None, "--shipment", help="Only this shipment's alerts."),
+    status: str = typer.Option("pending", "--status", help=N_("pending (open or escalated), open, escalated, closed, confirmed, false_positive, all.")),
+    shipment: str | None = typer.Option(None, "--shipment", help=N_("Only this shipment's alerts.")),
+    where: str | None = typer.Option(None, "--where", help=WHERE_HELP),
+    sort: str = typer.Option("severity", "--sort", help=N_("severity (most severe first) or newest.")),
     limit: int = typer.Option(100, "--limit", min=1, max=1000),
     format: str = table_or_json_option(),
     db: str | None = db_option(),
 ) -> None:
-    """List alerts (default: the ones waiting for a reviewer)."""
+    """List alerts (default: the ones waiting for a reviewer, most severe first)."""
     if ctx.invoked_subcommand is not None:
         return
-    _list_alerts(status, shipment, limit, format, db)
+    _list_alerts(status, shipment, limit, format, db, where, sort)
 
 
 @alerts_app.command("list")
 def alerts_list(
-    status: str = typer.Option("pending", "--status", help="pending (open or escalated), open, escalated, closed, confirmed, false_positive, all."),
-    shipment: str | None = typer.Option(None, "--shipment", help="Only this shipment's alerts."),
+    status: str = typer.Option("pending", "--status", help=N_("pending (open or escalated), open, escalated, closed, confirmed, false_positive, all.")),
+    shipment: str | None = typer.Option(None, "--shipment", help=N_("Only this shipment's alerts.")),
+    where: str | None = typer.Option(None, "--where", help=WHERE_HELP),
+    sort: str = typer.Option("severity", "--sort", help=N_("severity (most severe first) or newest.")),
     limit: int = typer.Option(100, "--limit", min=1, max=1000),
     format: str = table_or_json_option(),
     db: str | None = db_option(),
 ) -> None:
-    """List alerts (default: the ones waiting for a reviewer)."""
-    _list_alerts(status, shipment, limit, format, db)
+    """List alerts (default: the ones waiting for a reviewer, most severe first)."""
+    _list_alerts(status, shipment, limit, format, db, where, sort)
 
 
-def _list_alerts(status: str, shipment: str | None, limit: int, format: str, db: str | None) -> None:
+def _list_alerts(status: str, shipment: str | None, limit: int, format: str, db: str | None, where: str | None = None, sort: str = "severity") -> None:
     from dualuse.service.alerts import ReviewError, list_alerts
 
     try:
-        total, rows = list_alerts(open_db(db), status=status, shipment_id=shipment, limit=limit)
+        total, rows = list_alerts(open_db(db), status=status, shipment_id=shipment, limit=limit, where=where, sort=sort)
     except ReviewError as error:
-        raise fail(str(error)) from None
+        raise fail(translate(str(error))) from None
     if format == "json":
         print_json({"total": total, "alerts": rows})
         return
-    console.print(_alerts_table(rows, f"Alerts ({status}): {total}"))
+    levels = Counter(a["severity"]["level"] for a in rows)
+    title = _("Alerts ({status}): {total}").format(status=review_word(status), total=total)
+    if rows:
+        title += " · " + ", ".join(f"{review_word(level)} {levels[level]}" for level in ("critical", "high", "medium", "low") if levels.get(level))
+    console.print(_alerts_table(rows, title))
+    if total > len(rows):
+        note(_("showing {shown} of {total}; use --limit, --where or --status to see the others").format(shown=len(rows), total=total))
 
 
 @alerts_app.command("show")
@@ -171,17 +202,43 @@ def alerts_show(alert_id: int = typer.Argument(..., help="Alert id."), format: s
 
 @alerts_app.command("decide")
 def alerts_decide(
-    alert_id: int = typer.Argument(..., help="Alert id."),
-    status: str = typer.Option(..., "--status", help="confirmed, false_positive or escalated."),
-    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit records)."),
-    attach: Path | None = typer.Option(None, "--attach", help="A file to keep with the decision (evidence, correspondence), at most 10 MB."),
-    whitelist: bool = typer.Option(False, "--whitelist", help="With false_positive: stop raising this counterparty for this list entry until the entry changes."),
+    alert_id: int | None = typer.Argument(None, help=N_("Alert id (or use --where for several).")),
+    status: str = typer.Option(..., "--status", help=N_("confirmed, false_positive or escalated.")),
+    reason: str = typer.Option(..., "--reason", help=N_("Why (kept in the audit records).")),
+    where: str | None = typer.Option(None, "--where", help=N_("Decide every open alert matching these terms (one reason, one audit record per alert); see `dualuse alerts --help`.")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=N_("With --where: list the alerts that would be decided, decide nothing.")),
+    attach: Path | None = typer.Option(None, "--attach", help=N_("A file to keep with the decision (evidence, correspondence), at most 10 MB.")),
+    whitelist: bool = typer.Option(False, "--whitelist", help=N_("With false_positive: stop raising this counterparty for this list entry until the entry changes.")),
     actor: str | None = actor_option(),
     db: str | None = db_option(),
 ) -> None:
-    """Record a reviewer's decision on an alert."""
-    from dualuse.service.alerts import ReviewError, decide_alert
+    """Record a reviewer's decision on an alert, or on every alert a --where filter selects."""
+    from dualuse.service.alerts import ReviewError, decide_alert, decide_where
 
+    if (alert_id is None) == (where is None):
+        raise fail(_("give either an ALERT_ID or --where FILTER"))
+    if where is not None:
+        if attach is not None or whitelist:
+            raise fail(_("--attach and --whitelist decide one alert at a time; give an ALERT_ID"))
+        try:
+            outcomes = decide_where(open_db(db), where, status, reason, actor_of(actor), "cli", dry_run=dry_run)
+        except ReviewError as error:
+            raise fail(translate(str(error))) from None
+        if dry_run:
+            console.print(_alerts_table(outcomes, _("would decide {n} alert(s) as {status}").format(n=len(outcomes), status=review_word(status))))
+            return
+        done = [o for o in outcomes if not isinstance(o, dict)]
+        for failed in (o for o in outcomes if isinstance(o, dict)):
+            note(f"alert {failed['alert_id']}: {translate(failed['error'])}")
+        finals = sum(1 for o in done if o.final is not None)
+        seqs = [o.alert["decided_seq"] for o in done]
+        span = f"{min(seqs)}-{max(seqs)}" if seqs else "-"
+        console.print(
+            _("decided {n} alert(s) as {status} (audit records {span}); {finals} shipment(s) got their final decision").format(
+                n=len(done), status=review_word(status), span=span, finals=finals
+            )
+        )
+        return
     attachment = None
     if attach is not None:
         try:
@@ -191,18 +248,18 @@ def alerts_decide(
     try:
         outcome = decide_alert(open_db(db), alert_id, status, reason, actor_of(actor), "cli", attachment, whitelist)
     except ReviewError as error:
-        raise fail(str(error)) from None
+        raise fail(translate(str(error))) from None
     alert = outcome.alert
-    console.print(f"alert {alert_id}: {alert['status'].replace('_', ' ')} by {alert['decided_by']} (audit record {alert['decided_seq']})")
+    console.print(_("alert {id}: {status} by {who} (audit record {seq})").format(id=alert_id, status=review_word(alert["status"]), who=alert["decided_by"], seq=alert["decided_seq"]))
     if outcome.whitelist_id:
         console.print(f"whitelisted as #{outcome.whitelist_id}: {alert['party_name']} is not {alert['entry_id']} (until the entry changes)")
     if alert["shipment_id"]:
         if outcome.final is not None:
             line = verdict_text(outcome.final.decision.verdict)
-            line = Text(f"shipment {alert['shipment_id']}: all alerts closed; final decision ") + line + Text(f" (audit record {outcome.final.record_seq})")
+            line = Text(_("shipment {id}: all alerts closed; final decision ").format(id=alert["shipment_id"])) + line + Text(" " + _("(audit record {seq})").format(seq=outcome.final.record_seq))
             console.print(line)
         else:
-            console.print(f"shipment {alert['shipment_id']}: {outcome.shipment_status.replace('_', ' ')}")
+            console.print(_("shipment {id}: {status}").format(id=alert["shipment_id"], status=review_word(outcome.shipment_status)))
 
 
 # --- whitelist ----------------------------------------------------------------------
@@ -393,18 +450,59 @@ def keys_revoke(key_id: int = typer.Argument(...), actor: str | None = actor_opt
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help=N_("Interface to listen on.")),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     db: str | None = db_option(),
-    max_body: int = typer.Option(2_000_000, "--max-body", min=1024, help="Largest request body accepted, in bytes (list updates: 20x this)."),
-    max_batch: int = typer.Option(500, "--max-batch", min=1, help="Most shipments (or /match queries) per request."),
+    max_body: int = typer.Option(2_000_000, "--max-body", min=1024, help=N_("Largest request body accepted, in bytes (list updates: 20x this).")),
+    max_batch: int = typer.Option(500, "--max-batch", min=1, help=N_("Most shipments (or /match queries) per request.")),
 ) -> None:
     """Run the REST API (OpenAPI docs at /docs); requests need an API key (`dualuse keys create`)."""
     import uvicorn
 
     from dualuse.api.app import ApiSettings, create_app
 
+    check_port_free(host, port)  # before the URL is printed: a busy port is an error, not a URL that does not answer
     database = open_db(db)
     app = create_app(database, ApiSettings(max_body_bytes=max_body, max_batch=max_batch))
-    note(f"dualuse API on http://{host}:{port} (records in {database.label}); OpenAPI at /docs")
+    note(_("dualuse API on http://{host}:{port} (records in {where}); OpenAPI at /docs").format(host=host, port=port, where=database.label))
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Exit with status 2 when ``host:port`` cannot be listened on (in use, or not an address of this machine)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise fail(_("--host {host!r}: not an address of this machine ({reason})").format(host=host, reason=error.strerror or error)) from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a port in TIME_WAIT is free
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise fail(
+                _("cannot listen on {host}:{port}: {reason}; is another server running there? Choose another --port").format(
+                    host=host, port=port, reason=error.strerror or error
+                )
+            ) from None
+
+
+# --- init -------------------------------------------------------------------------------
+
+
+def init(db: str | None = db_option()) -> None:
+    """Choose the records database: create (and migrate) it, so that `dualuse screen` records from now on."""
+    from dualuse.storage import db as storage_db
+
+    try:
+        existed = storage_db.exists(db)
+        url = storage_db.display_url(storage_db.resolve_url(db))
+    except storage_db.DatabaseError as error:
+        raise fail(str(error)) from None
+    open_db(db, create=True)
+    if existed:
+        note(_("records database {where} is ready (it existed already; nothing was changed)").format(where=url))
+    else:
+        note(_("created the records database {where}: screenings are recorded there from now on (append-only, kept for at least five years)").format(where=url))

@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from dualuse.cli.render import verdict_text
+from dualuse.i18n import N_, _, citation, current
 from dualuse.cli.common import console, fail
 from dualuse.refdata import store
 from dualuse.rules.loader import load_rules
@@ -17,15 +19,15 @@ data_app = typer.Typer(help="Build and validate the packaged reference data.", n
 def lists() -> None:
     """Show each list: entries, latest announcement and data date."""
     manifest = store.load_manifest()
-    table = Table(title="Screening lists", caption=f"data version {manifest.version}")
-    for column in ("list", "name", "entries", "latest instrument", "dated", "data as of", "legal basis"):
-        table.add_column(column)
+    table = Table(title=_("Screening lists"), caption=_("data version {version}").format(version=manifest.version))
+    for column in (N_("list"), N_("name"), N_("entries"), N_("latest instrument"), N_("dated"), N_("data as of"), N_("legal basis")):
+        table.add_column(_(column))
     for info in store.load_lists():
         table.add_row(
             info.id,
             f"{info.name_en}\n{info.name_zh}",
             str(info.entries),
-            info.latest_announcement or "-",
+            citation(info.latest_announcement) if info.latest_announcement else "-",
             info.latest_date.isoformat() if info.latest_date else "-",
             info.data_date.isoformat(),
             info.legal_basis,
@@ -36,13 +38,14 @@ def lists() -> None:
 def rules() -> None:
     """Show the rules, their legal sources and dates."""
     rule_set = load_rules()
-    table = Table(title="Rules", caption=f"rules version {rule_set.version}", show_lines=True)
+    table = Table(title=_("Rules"), caption=_("rules version {version}").format(version=rule_set.version), show_lines=True)
     table.add_column("id", no_wrap=True)
-    for column in ("verdict", "title", "legal source", "effective", "suspended"):
-        table.add_column(column)
+    for column in (N_("verdict"), N_("title"), N_("legal source"), N_("effective"), N_("suspended")):
+        table.add_column(_(column))
     for rule in rule_set.rules:
         suspended = "; ".join(f"{i.start} – {i.end or 'open'}" for i in rule.status_intervals) or "-"
-        table.add_row(rule.id, rule.verdict, f"{rule.title_en}\n{rule.title_zh}", rule.legal_source.citation, rule.effective.isoformat(), suspended)
+        title = rule.title_zh if current() == "zh" else f"{rule.title_en}\n{rule.title_zh}"
+        table.add_row(rule.id, verdict_text(rule.verdict), title, citation(rule.legal_source.citation), rule.effective.isoformat(), suspended)
     console.print(table)
 
 

@@ -1,15 +1,23 @@
 """``dualuse screen``: screen a file of shipments, and keep the record.
 
-Every screening is recorded by default (Regulations Art. 27: keep records
-for at least five years) in the compliance database (``--db``, else
-``$DUALUSE_DB``, else ``~/.local/share/dualuse/dualuse.db``), against the
-live list version, with who asked and when; uncertain hits and ``REVIEW``
-decisions open alerts (``dualuse alerts``). ``--no-record`` screens without
-keeping anything (a what-if).
+Screenings are recorded (Regulations Art. 27: keep records for at least five
+years) in the compliance database once the user has chosen one: ``dualuse
+init`` (the default SQLite file ``~/.local/share/dualuse/dualuse.db``),
+``--db`` or ``$DUALUSE_DB``. Until then - the quick start on a new machine -
+nothing is recorded and the command says so; ``--no-record`` screens
+without keeping anything even when a database exists (a what-if).
+
+Order of work, so that a mistake costs nothing: the options and the output
+path (format from the extension, writable, not a directory) are checked
+first, then the input is read and validated, then - only then - shipments
+are screened and recorded. Exit status: 0; 2 bad input or options (nothing
+screened, recorded or written); 3 ``--skip-invalid`` screened the valid
+shipments but skipped invalid ones.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -17,105 +25,198 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from dualuse.cli.common import console, err_console, fail, parse_date
-from dualuse.cli.dbopts import actor_of, actor_option, db_option, open_db
-from dualuse.cli.render import decisions_table, summary_table
+from dualuse.cli.common import EXIT_SKIPPED, console, err_console, fail, input_error_text, parse_date
+from dualuse.cli.dbopts import actor_of, actor_option, db_option, open_db, records_choice
+from dualuse.cli.render import decisions_table, summary_details, summary_table, warning_groups, warnings_banner
 from dualuse.decision.screen import Screener
+from dualuse.i18n import N_, _
 from dualuse.input import InputError, load_shipments
 from dualuse.input.rejects import write_rejects
+from dualuse.models.decision import SEVERITY
+from dualuse.output.files import OutputPathError, check_writable, format_for
 from dualuse.output.writers import csv_bytes, jsonl_bytes, write_decisions
 
 PROGRESS_FROM = 20  # shipments; smaller files finish before a bar is useful
+FILE_FORMATS = ("jsonl", "csv", "xlsx")
 
 
 def screen(
-    file: Path = typer.Argument(..., help="Shipments: .jsonl, .json, .csv/.tsv or .xlsx (UTF-8, GB18030 or Shift-JIS)."),
-    format: str = typer.Option("table", "--format", "-f", help="table, jsonl, csv or xlsx."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of standard output (required for xlsx)."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Evaluate lists and rules at this date instead of each shipment's date."),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Screen the valid shipments; write the invalid ones with their errors to --rejects."),
-    rejects: Path | None = typer.Option(None, "--rejects", help="Where --skip-invalid writes rejected records (default: beside the input, *.rejected.*)."),
-    sheet: str | None = typer.Option(None, "--sheet", help="XLSX sheet to read (default: the first)."),
+    file: Path = typer.Argument(..., help=N_("Shipments: .jsonl, .json, .csv/.tsv or .xlsx (UTF-8, GB18030 or Shift-JIS).")),
+    format: str | None = typer.Option(None, "--format", "-f", help=N_("table, jsonl, csv or xlsx (default: table on the terminal; with -o, the format of the file's extension).")),
+    output: Path | None = typer.Option(None, "--output", "-o", help=N_("Write the decisions to this file (.jsonl, .csv or .xlsx) instead of printing them.")),
+    as_of: str | None = typer.Option(None, "--as-of", help=N_("Evaluate lists and rules at this date instead of each shipment's date.")),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=N_("Screen the valid shipments; write the invalid ones with their errors to --rejects (exit status 3).")),
+    rejects: Path | None = typer.Option(None, "--rejects", help=N_("Where --skip-invalid writes rejected records (default: beside the input, *.rejected.*).")),
+    sheet: str | None = typer.Option(None, "--sheet", help=N_("XLSX sheet to read (default: the first).")),
+    only: str | None = typer.Option(None, "--only", help=N_("Show (or write) only these verdicts, e.g. PROHIBITED,REVIEW; all shipments are still screened and counted.")),
+    summary: bool = typer.Option(False, "--summary", help=N_("Print only the warnings and the counts (for big files), not one row per shipment.")),
     db: str | None = db_option(),
-    no_record: bool = typer.Option(False, "--no-record", help="Screen without keeping a record or opening alerts (a what-if)."),
+    no_record: bool = typer.Option(False, "--no-record", help=N_("Screen without keeping a record or opening alerts (a what-if).")),
     actor: str | None = actor_option(),
 ) -> None:
     """Screen shipments and print or write a reasoned decision for each."""
-    if format not in ("table", "jsonl", "csv", "xlsx"):
-        raise fail(f"--format {format!r}: expected table, jsonl, csv or xlsx")
-    if format == "xlsx" and output is None:
-        raise fail("--format xlsx needs --output FILE")
+    fmt = _output_format(format, output)
+    wanted = _verdicts(only)
     day = parse_date(as_of, "--as-of")
+    rejects_target = rejects or file.with_name(f"{file.stem}.rejected{file.suffix}")
+    if skip_invalid:
+        _check_path(rejects_target)
+    record = _record_plan(db, no_record)
     try:
         loaded = load_shipments(file, skip_invalid=skip_invalid, sheet=sheet)
     except InputError as error:
-        raise fail(f"{file}: invalid input, nothing was screened or written\n{error}") from None
+        raise fail(_("{file}: invalid input, nothing was screened or written").format(file=file) + "\n" + input_error_text(error)) from None
     except OSError as error:
-        raise fail(f"{file}: cannot read ({error.strerror or error})") from None
+        raise fail(_("{file}: cannot read ({reason})").format(file=file, reason=error.strerror or error)) from None
 
-    screener, decisions, results = _screen_recorded(loaded.shipments, day, db, no_record, actor)
+    if loaded.rejected:  # written first: a rejects path that does not suit the input stops before anything is screened
+        try:
+            write_rejects(loaded.rejected, rejects_target)
+        except (ValueError, OSError) as error:
+            raise fail(f"--rejects {rejects_target}: {error}") from None
 
-    if loaded.rejected:
-        target = rejects or file.with_name(f"{file.stem}.rejected{file.suffix}")
-        write_rejects(loaded.rejected, target)
-        err_console.print(f"[yellow]{len(loaded.rejected)} invalid record(s) skipped; written with their errors to {target}[/]")
+    screener, decisions, results = _screen_recorded(loaded.shipments, day, db, record, actor)
+    shown = [d for d in decisions if d.verdict in wanted] if wanted else decisions
 
     if output is not None:
-        write_decisions(decisions, output, "jsonl" if format == "table" else format)
-        err_console.print(f"wrote {len(decisions)} decision(s) to {output}")
-    elif format == "jsonl":
-        sys.stdout.buffer.write(jsonl_bytes(decisions))
-    elif format == "csv":
-        sys.stdout.buffer.write(csv_bytes(decisions))
+        write_decisions(shown, output, fmt)
+        err_console.print(_("wrote {n} decision(s) to {path}").format(n=len(shown), path=output), highlight=False)
+    elif fmt == "jsonl":
+        sys.stdout.buffer.write(jsonl_bytes(shown))
+    elif fmt == "csv":
+        sys.stdout.buffer.write(csv_bytes(shown))
     else:
-        console.print(decisions_table(decisions))
-    if format == "table" or output is not None:
-        target_console = console if format == "table" and output is None else err_console
-        target_console.print(summary_table(Counter(d.verdict for d in decisions), screener))
-    if results is not None and results:
-        _record_note(results, db)
+        banner = warnings_banner(decisions)
+        if banner is not None:
+            console.print(banner)
+        if summary:
+            console.print(summary_details(decisions))
+        elif decisions:
+            _groups, numbers = warning_groups(decisions)
+            console.print(decisions_table(shown, numbers))
+    if fmt == "table" or output is not None:
+        target_console = console if fmt == "table" and output is None else err_console
+        target_console.print(summary_table(Counter(d.verdict for d in decisions), screener, shown=len(shown) if wanted else None))
+    _record_note(results, db, record)
+    if loaded.rejected:
+        err_console.print(
+            "[yellow]" + _("{n} invalid record(s) skipped; written with their errors to {path} (exit status 3)").format(n=len(loaded.rejected), path=rejects_target) + "[/]",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_SKIPPED)
 
 
-def _screen_recorded(shipments, day, db: str | None, no_record: bool, actor: str | None):
-    """Screen against the live list version of the database and record each screening."""
+def _output_format(format: str | None, output: Path | None) -> str:
+    """The output format, checked with the output path before anything is read or screened."""
+    if format is not None and format not in ("table", *FILE_FORMATS):
+        raise fail(_("--format {value!r}: expected table, jsonl, csv or xlsx").format(value=format))
+    if output is None:
+        if format == "xlsx":
+            raise fail(_("--format xlsx needs --output FILE"))
+        return format or "table"
+    if format == "table":
+        raise fail(_("--format table prints to the terminal; to write {path}, name it .jsonl, .csv or .xlsx (or give that --format)").format(path=output))
+    _check_path(output)  # a directory or an unwritable place first: that is the mistake to name
+    try:
+        return format_for(output, format, FILE_FORMATS)
+    except OutputPathError as error:
+        raise fail(translate_error(error)) from None
+
+
+def _check_path(path: Path) -> None:
+    try:
+        check_writable(path)
+    except OutputPathError as error:
+        raise fail(translate_error(error)) from None
+
+
+def translate_error(error: Exception) -> str:
+    from dualuse.i18n import translate
+
+    return translate(str(error))
+
+
+def _verdicts(only: str | None) -> set[str] | None:
+    if only is None:
+        return None
+    wanted = {part.strip().upper() for part in only.split(",") if part.strip()}
+    unknown = sorted(wanted - set(SEVERITY))
+    if unknown or not wanted:
+        raise fail(_("--only {value!r}: expected verdicts among {choices}, separated by commas").format(value=only, choices=", ".join(SEVERITY)))
+    return wanted
+
+
+def _record_plan(db: str | None, no_record: bool) -> str:
+    """``record`` (a records database was chosen), ``what-if`` (--no-record) or ``none`` (no database chosen yet)."""
+    if no_record:
+        return "what-if"
+    return "record" if records_choice(db) else "none"
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """A progress bar on standard error for ``total`` shipments (none for small files); yields the per-shipment callback."""
+    if total < PROGRESS_FROM:
+        yield None
+        return
+    columns = (TextColumn(_("screening")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task("screening", total=total)
+        yield lambda: progress.advance(task)
+
+
+def _screen_recorded(shipments, day, db: str | None, record: str, actor: str | None):
+    """Screen against the live list version of the database; record each screening when ``record`` says so."""
     from dualuse.service.screening import live_screener, screen_and_record
     from dualuse.storage import db as storage_db
 
     if not shipments:
         return Screener(), [], None
     try:
-        have_db = storage_db.exists(db)
+        have_db = record == "record" or (record == "what-if" and storage_db.exists(db))
     except storage_db.DatabaseError as error:
         raise fail(str(error)) from None
-    if no_record and not have_db:  # a what-if with no records database: the packaged lists
+    if not have_db:  # nothing chosen yet, or a what-if without a database: the packaged lists, nothing kept
         screener = Screener()
-        return screener, [screener.screen(s, day) for s in shipments], None
-    database = open_db(db)
+        with _progress(len(shipments)) as advance:
+            decisions = []
+            for shipment in shipments:
+                decisions.append(screener.screen(shipment, day))
+                if advance:
+                    advance()
+        return screener, decisions, None
+    database = open_db(db, create=True)
     _, screener = live_screener(database)
     who = actor_of(actor)
-    if len(shipments) < PROGRESS_FROM:
-        results = screen_and_record(database, shipments, actor=who, channel="cli", as_of=day, record=not no_record)
-    else:
-        columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=err_console, transient=True) as progress:
-            task = progress.add_task("screening", total=len(shipments))
-            results = screen_and_record(
-                database, shipments, actor=who, channel="cli", as_of=day, record=not no_record, progress=lambda: progress.advance(task)
-            )
-    return screener, [r.decision for r in results], (None if no_record else results)
+    with _progress(len(shipments)) as advance:
+        results = screen_and_record(database, shipments, actor=who, channel="cli", as_of=day, record=record == "record", progress=advance)
+    return screener, [r.decision for r in results], (results if record == "record" else None)
 
 
-def _record_note(results, db: str | None) -> None:
-    from dualuse.storage.db import display_url, resolve_url
+def _record_note(results, db: str | None, record: str) -> None:
+    from dualuse.storage.db import default_sqlite_path, display_url, resolve_url
 
+    if record == "what-if":
+        err_console.print(_("not recorded (--no-record): no audit record was written and no alert opened"), highlight=False, soft_wrap=True)
+        return
+    if record == "none":
+        err_console.print(
+            "[yellow]"
+            + _("not recorded: no records database has been chosen yet. `dualuse init` creates one in {path} (or give --db FILE); the Regulations (Art. 27) require records to be kept for five years").format(path=default_sqlite_path())
+            + "[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    if not results:
+        return
     seqs = [r.record_seq for r in results if r.record_seq is not None]
     opened = sum(len(r.alerts_opened) for r in results)
     pending = sum(1 for r in results if r.status == "pending_review")
     span = f"{min(seqs)}-{max(seqs)}" if len(seqs) > 1 else str(seqs[0])
-    err_console.print(
-        f"recorded {len(seqs)} screening(s) in {display_url(resolve_url(db))} (audit records {span}); "
-        f"{opened} alert(s) opened; {pending} shipment(s) pending review" + (" — see `dualuse alerts`" if pending else ""),
-        highlight=False,
-        soft_wrap=True,
+    text = _("recorded {n} screening(s) in {where} (audit records {span}); {opened} alert(s) opened; {pending} shipment(s) pending review").format(
+        n=len(seqs), where=display_url(resolve_url(db)), span=span, opened=opened, pending=pending
     )
-
+    if pending:
+        text += _(" — see `dualuse alerts`")
+    err_console.print(text, highlight=False, soft_wrap=True)

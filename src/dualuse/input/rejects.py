@@ -29,6 +29,7 @@ from typing import Any
 
 from dualuse.input.errors import RejectedRecord
 from dualuse.input.headers import normalize_header
+from dualuse.output.files import new_file_mode
 
 ERRORS_COLUMN = "errors"
 ERRORS_KEY = "_errors"
@@ -180,8 +181,7 @@ def _atomic_write(target: Path, payload: bytes) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-        os.chmod(tmp, mode)  # mkstemp makes 0600 files
+        os.chmod(tmp, new_file_mode(target))  # mkstemp makes 0600 files; use the user's umask
         os.replace(tmp, target)
     except BaseException:
         try:

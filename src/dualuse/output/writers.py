@@ -19,15 +19,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from dualuse.i18n import N_, _, citation, current, reason_text
 from dualuse.models.decision import Decision
+from dualuse.output.files import write_bytes_atomically
 
 FORMATS = ("jsonl", "csv", "xlsx")
 VERDICT_FILLS = {
@@ -43,7 +43,22 @@ def _citations(decision: Decision) -> str:
     for reason in decision.reasons:
         if reason.citation not in seen:
             seen.append(reason.citation)
-    return " | ".join(seen)
+    return " | ".join(citation(c) for c in seen)
+
+
+def _localised_header(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The rows with their column names in the user's language (values unchanged: verdicts stay codes)."""
+    if current() == "en":
+        return rows
+    names = {key: _(key) for key in (rows[0] if rows else {})}
+    return [{names[k]: v for k, v in row.items()} for row in rows]
+
+
+def _reasons_in_language(reasons, verdict: str) -> dict[str, str]:
+    """An extra column with the decisive reasons in the user's language when it is neither English nor Chinese."""
+    if current() in ("en", "zh"):
+        return {}
+    return {N_("reasons (your language)"): " | ".join(dict.fromkeys(reason_text(r) for r in reasons if r.verdict == verdict))}
 
 
 def _hits_text(decision: Decision, role: str | None = None) -> str:
@@ -74,6 +89,7 @@ def decision_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
                 "citations": _citations(d),
                 "reasons (en)": " | ".join(dict.fromkeys(r.text_en for r in d.reasons if r.verdict == d.verdict)),
                 "reasons (zh)": " | ".join(dict.fromkeys(r.text_zh for r in d.reasons if r.verdict == d.verdict)),
+                **_reasons_in_language(d.reasons, d.verdict),
                 "hits": _hits_text(d),
                 "licence types allowed": allowed,
                 "licence conditions": conditions,
@@ -103,8 +119,10 @@ def line_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
                     "candidate codes": ", ".join(line.item.candidates),
                     "jurisdiction": line.item.jurisdiction,
                     "rules": ", ".join(dict.fromkeys(r.rule_id for r in line.reasons)),
-                    "citations": " | ".join(dict.fromkeys(r.citation for r in line.reasons)),
+                    "citations": " | ".join(dict.fromkeys(citation(r.citation) for r in line.reasons)),
                     "reasons (en)": " | ".join(dict.fromkeys(r.text_en for r in line.reasons if r.verdict == line.verdict)),
+                    **({"reasons (zh)": " | ".join(dict.fromkeys(r.text_zh for r in line.reasons if r.verdict == line.verdict))} if current() == "zh" else {}),
+                    **_reasons_in_language(line.reasons, line.verdict),
                     "licence types allowed": ", ".join(line.licence.allowed) if line.licence else "",
                     "hits": _hits_text(d),
                     "as of": d.as_of.isoformat(),
@@ -130,7 +148,7 @@ def hit_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
             "score": h.score,
             "decision": h.decision,
             "status on date": h.status,
-            "listing": h.listing or "",
+            "listing": citation(h.listing) if h.listing else "",
             "listed on": h.listed_on.isoformat() if h.listed_on else "",
             "explanation": h.explanation,
         }
@@ -140,15 +158,7 @@ def hit_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
 
 
 def _atomic_write_bytes(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(path, payload)
 
 
 def jsonl_bytes(decisions: Sequence[Decision]) -> bytes:
@@ -158,9 +168,9 @@ def jsonl_bytes(decisions: Sequence[Decision]) -> bytes:
 
 def csv_bytes(decisions: Sequence[Decision]) -> bytes:
     """Decisions as UTF-8 CSV with BOM (so spreadsheet programs read the CJK text), one row per line."""
-    rows = line_rows(decisions)
+    rows = _localised_header(line_rows(decisions))
     buffer = io.StringIO()
-    fieldnames = list(rows[0]) if rows else ["shipment id", "shipment verdict"]
+    fieldnames = list(rows[0]) if rows else [_("shipment id"), _("shipment verdict")]
     writer = csv.DictWriter(buffer, fieldnames=fieldnames)
     writer.writeheader()
     writer.writerows(rows)
@@ -199,9 +209,9 @@ def xlsx_bytes(decisions: Sequence[Decision]) -> bytes:
     """Decisions as an XLSX workbook with Decisions, Lines and Hits sheets."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _sheet(workbook, "Decisions", decision_rows(decisions), ["verdict"])
-    _sheet(workbook, "Lines", line_rows(decisions), ["shipment verdict", "line verdict"])
-    _sheet(workbook, "Hits", hit_rows(decisions), [])
+    _sheet(workbook, "Decisions", _localised_header(decision_rows(decisions)), [_("verdict")])
+    _sheet(workbook, "Lines", _localised_header(line_rows(decisions)), [_("shipment verdict"), _("line verdict")])
+    _sheet(workbook, "Hits", _localised_header(hit_rows(decisions)), [])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

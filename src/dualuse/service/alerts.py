@@ -21,7 +21,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dualuse.decision.overrides import counterparty_key
@@ -101,33 +101,116 @@ def _status_clause(status: str):
 
 
 def list_alerts(
-    db: Database, status: str = "pending", shipment_id: str | None = None, kind: str | None = None, limit: int = 100, offset: int = 0
+    db: Database,
+    status: str = "pending",
+    shipment_id: str | None = None,
+    kind: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    where: str | None = None,
+    sort: str = "severity",
 ) -> tuple[int, list[dict]]:
-    """Alerts, newest first.
+    """Alerts, most severe first (or newest first), each with its ``severity`` (see :mod:`dualuse.service.severity`).
 
     Args:
         status: ``pending`` (open or escalated; default), ``open``,
             ``escalated``, ``closed``, ``confirmed``, ``false_positive``, ``all``.
         shipment_id, kind: optional filters.
         limit, offset: paging (limit 1..1000).
+        where: a filter like ``"reason=CN-CLASSIFICATION-NEEDED hs=4819*"``
+            (see :func:`dualuse.service.severity.parse_where`).
+        sort: ``severity`` (default: most severe first, then oldest first) or ``newest``.
 
     Returns:
         ``(total matching, page of alert dicts)``.
 
     Raises:
-        ReviewError: an unknown status filter or bad paging.
+        ReviewError: an unknown status filter, a bad ``where`` or ``sort``, bad paging.
     """
+    from dualuse.service.severity import SeverityError, alert_severity, matches, parse_where
+
     if not 1 <= limit <= 1000 or offset < 0:
         raise ReviewError("limit must be 1..1000 and offset >= 0")
+    if sort not in ("severity", "newest"):
+        raise ReviewError(f"sort {sort!r}: expected severity or newest")
+    try:
+        conditions = parse_where(where)
+    except SeverityError as error:
+        raise ReviewError(str(error)) from None
     clauses = [c for c in (_status_clause(status),) if c is not None]
     if shipment_id:
         clauses.append(Alert.shipment_id == shipment_id)
     if kind:
         clauses.append(Alert.kind == kind)
     with db.read() as session:
-        total = session.scalar(select(func.count()).select_from(Alert).where(*clauses)) or 0
-        rows = session.scalars(select(Alert).where(*clauses).order_by(Alert.id.desc()).limit(limit).offset(offset)).all()
-        return total, [_alert_dict(a) for a in rows]
+        rows = [_alert_dict(a) for a in session.scalars(select(Alert).where(*clauses).order_by(Alert.id.desc()))]
+        lines = _line_codes(session, {a["shipment_id"] for a in rows if a["shipment_id"]})
+    for alert in rows:
+        alert["severity"] = alert_severity(alert)
+        alert["hs_codes"] = _alert_hs_codes(alert, lines.get(alert["shipment_id"], {}))
+    rows = [a for a in rows if matches(a, conditions)]
+    if sort == "severity":
+        rows.sort(key=lambda a: (-a["severity"]["rank"], a["id"]))
+    return len(rows), rows[offset : offset + limit]
+
+
+def _line_codes(session: Session, shipment_ids: set[str]) -> dict[str, dict[int, str]]:
+    """``{shipment id: {line number: declared HS code}}`` from the stored inputs."""
+    out: dict[str, dict[int, str]] = {}
+    ids = sorted(shipment_ids)
+    for start in range(0, len(ids), 500):
+        for shipment_id, payload in session.execute(select(ShipmentRow.shipment_id, ShipmentRow.input).where(ShipmentRow.shipment_id.in_(ids[start : start + 500]))):
+            lines = json.loads(payload).get("lines", [])
+            out[shipment_id] = {line.get("line"): (line.get("hs_code") or "") for line in lines}
+    return out
+
+
+def _alert_hs_codes(alert: dict, codes: dict[int, str]) -> list[str]:
+    """The HS codes of the lines an alert is about (all the shipment's lines when its reasons name none)."""
+    numbers = {r.get("line") for r in alert["details"].get("reasons", []) if r.get("line") is not None}
+    return sorted({code for number, code in codes.items() if code and (not numbers or number in numbers)})
+
+
+def decide_where(
+    db: Database, where: str, status: str, reason: str, actor: str, channel: str = "cli", alert_status: str = "pending", dry_run: bool = False
+) -> list[DecisionOutcome | dict]:
+    """Decide every open alert that ``where`` selects, with one reason; one audit record per alert.
+
+    Args:
+        where: the filter (see :func:`dualuse.service.severity.parse_where`); required, never empty.
+        status, reason, actor, channel: as for :func:`decide_alert`.
+        alert_status: which alerts to consider (``pending``, ``open`` or ``escalated``).
+        dry_run: only return the alerts that would be decided (dicts), decide nothing.
+
+    Returns:
+        The outcome of each decision, in severity order (or the selected alerts, with ``dry_run``).
+
+    Raises:
+        ReviewError: an empty or bad filter, a bad status or reason (before anything is decided).
+    """
+    if not (where or "").strip():
+        raise ReviewError("a filter is required for a bulk decision, e.g. --where \"reason=CN-CLASSIFICATION-NEEDED hs=4819*\"")
+    if alert_status not in ("pending", "open", "escalated"):
+        raise ReviewError(f"only open or escalated alerts can be decided, not {alert_status!r}")
+    if status not in DECISIONS:
+        raise ReviewError(f"decision {status!r}: expected one of {', '.join(DECISIONS)}")
+    if len((reason or "").strip()) < MIN_REASON_CHARS:
+        raise ReviewError("a reason is required (at least 3 characters)")
+    selected: list[dict] = []
+    while True:
+        total, page = list_alerts(db, status=alert_status, where=where, limit=1000, offset=len(selected))
+        selected.extend(page)
+        if len(selected) >= total or not page:
+            break
+    if dry_run:
+        return selected
+    outcomes: list[DecisionOutcome | dict] = []
+    for alert in selected:
+        try:
+            outcomes.append(decide_alert(db, alert["id"], status, reason, actor, channel))
+        except ReviewError as error:  # decided meanwhile by someone else: reported, the others still decided
+            outcomes.append({"alert_id": alert["id"], "error": str(error)})
+    return outcomes
 
 
 def _history(session: Session, alert_id: int) -> list[dict]:
@@ -590,6 +673,7 @@ __all__ = [
     "ReviewError",
     "add_whitelist",
     "decide_alert",
+    "decide_where",
     "get_alert",
     "lapse_whitelist",
     "list_alerts",

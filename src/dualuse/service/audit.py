@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import select
 
+from dualuse.output.files import replace_atomically
 from dualuse.storage import chain
 from dualuse.storage.chain import GENESIS, HASHED_FIELDS, AuditProblem, VerifyReport, canonical_json, record_hash
 from dualuse.storage.db import Database
@@ -66,16 +65,7 @@ def iter_records(db: Database, since: dt.date | None = None, until: dt.date | No
 
 
 def _atomic(path: Path, write) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomically(path, write)  # with the user's umask, not mkstemp's 0600
 
 
 def export_jsonl(db: Database, path: Path, since: dt.date | None = None, until: dt.date | None = None, kinds: list[str] | None = None) -> int:
