@@ -135,9 +135,10 @@ def status_basis(obj: Dated, day: dt.date, horizon: dt.date) -> tuple[str, str |
     if not pending:
         return "confirmed", None
     d, change, interval = max(pending, key=lambda b: b[0])
-    status = interval.status if interval is not None else "listing"
-    what = {"status_ends": f"the {status} ends", "status_starts": f"the {status} begins", "takes_effect": "it takes effect"}[change]
-    return "expected", f"the data expects that {what} on {d}, after its horizon {horizon}; not confirmed"
+    noun = {"suspended": "suspension", "stopped": "stop", "removed": "removal"}.get(interval.status, interval.status) if interval is not None else ""
+    what = {"status_ends": f"the {noun} ends", "status_starts": f"the {noun} begins", "takes_effect": "it takes effect"}[change]
+    by = f" ({interval.instrument})" if interval is not None and interval.instrument else ""
+    return "expected", f"the data expects that {what}{by} on {d}, after its horizon {horizon}; not confirmed"
 
 
 def without_change(obj: Dated, change: PendingChange) -> Dated:
