@@ -322,3 +322,26 @@ class HorizonCheck:
                 + "."
             )
         return warnings
+
+
+def knowledge_report(data_dir=None) -> dict:
+    """The horizon of a data version, the changes it expects after it (with their notes) and the instruments it knows after it.
+
+    Args:
+        data_dir: a data directory (e.g. a stored version); default: the store's (``DUALUSE_DATA_DIR`` or the package).
+
+    Returns:
+        ``{"horizon", "horizon_basis", "pending": [PendingChange as JSON], "instruments_after_horizon": [...]}``.
+    """
+    from dualuse.refdata import store
+    from dualuse.rules.loader import load_rules
+
+    knowledge = store.load_knowledge(data_dir)
+    rules = apply_measure_statuses(load_rules(), knowledge)
+    changes = pending_changes(store.load_entries(data_dir), store.load_catalogue(data_dir), rules, knowledge)
+    return {
+        "horizon": knowledge.horizon.isoformat(),
+        "horizon_basis": knowledge.horizon_basis,
+        "pending": [c.model_dump(mode="json", exclude_none=True) for c in changes],
+        "instruments_after_horizon": [i.model_dump(mode="json", exclude_none=True) for i in knowledge.instruments if i.published and i.published > knowledge.horizon],
+    }
