@@ -23,7 +23,7 @@ ID_COLUMNS = ("id",)
 COUNTRY_COLUMNS = ("country", "国家", "國家", "国")
 
 
-def hit_record(result: MatchResult, day: dt.date | None = None, horizon: dt.date | None = None) -> dict:
+def hit_record(result: MatchResult, day: dt.date | None = None, horizon: dt.date | None = None, knowledge=None) -> dict:
     """The JSON shape of one hit (the ``match`` output contract).
 
     With ``day``, the entry's status on that day, and whether it is ``confirmed``
@@ -33,7 +33,7 @@ def hit_record(result: MatchResult, day: dt.date | None = None, horizon: dt.date
     entry = result.entry
     status: dict = {}
     if day is not None and entry.list in LEGAL_LISTS:
-        basis, note = status_basis(entry, day, horizon) if horizon is not None else ("confirmed", None)
+        basis, note = status_basis(entry, day, horizon, knowledge) if horizon is not None else ("confirmed", None)
         status = {"status": entry.status_on(day), "status_on": day.isoformat(), "status_basis": basis, "status_note": note}
     return {
         "list": entry.list,
@@ -84,7 +84,8 @@ def match(
     if unknown:
         raise fail(f"--list {', '.join(unknown)}: expected one of {', '.join(known)}")
     day = parse_date(as_of, "--as-of") or dt.date.today()
-    horizon = store.load_knowledge().horizon
+    knowledge = store.load_knowledge()
+    horizon = knowledge.horizon
     queries = _read_names(file) if file is not None else [{"id": None, "query": name, "country": country.upper() if country else None}]
     matcher = Matcher(
         store.load_entries(),
@@ -94,7 +95,7 @@ def match(
     records = []
     for query in queries:
         results = matcher.match(query["query"], country=query["country"], lists=lists or None, limit=limit)
-        record = {"query": query["query"], "hits": [hit_record(r, day, horizon) for r in results]}
+        record = {"query": query["query"], "hits": [hit_record(r, day, horizon, knowledge) for r in results]}
         if query["id"] is not None:
             record = {"id": query["id"], **record}
         records.append(record)

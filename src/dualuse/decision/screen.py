@@ -159,7 +159,7 @@ class Screener:
             verdict=verdict,
             as_of=facts.as_of,
             reasons=reasons,
-            hits=_hits(facts, self.horizon.horizon),
+            hits=_hits(facts, self.horizon.horizon, self.knowledge),
             lines=lines,
             licence=licence if verdict in ("LICENSE_REQUIRED", "REVIEW") else None,
             end_use=facts.end_use.summary(),
@@ -240,12 +240,12 @@ def _combine_licences(findings: list[Finding]) -> LicenceRequirement | None:
     )
 
 
-def _hits(facts: Facts, horizon: dt.date) -> list[Hit]:
+def _hits(facts: Facts, horizon: dt.date, knowledge=None) -> list[Hit]:
     hits: list[Hit] = []
     for party in facts.parties:
         for match in party.matches:
             entry = match.entry
-            basis, basis_note = status_basis(entry, facts.as_of, horizon)
+            basis, basis_note = status_basis(entry, facts.as_of, horizon, knowledge)
             hits.append(
                 Hit(
                     role=party.role,

@@ -6,7 +6,9 @@ the end of a suspension, the start of a removal, the day a listing, an item
 announcement or a rule takes effect - is a change nobody could yet see:
 **expected, not confirmed**. This module
 
-* lists those changes (:func:`pending_changes`), grouped by the instrument
+* lists those changes (:func:`pending_changes`) - except a change the data has
+  the instrument for, published on or after the change's date (a listing in
+  force on publication) - grouped by the instrument
   that scheduled them, with the notes that may concern them;
 * says whether a status on a given day rests on one (:func:`status_basis`);
 * builds the *alternative* of a change - the same object as if the change
@@ -84,6 +86,29 @@ def _scheduled_by(obj: Dated, change: str, interval: StatusInterval | None, know
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 
 
+def seen_on(obj: Dated, change: str, interval: StatusInterval | None, knowledge: Knowledge | None) -> dt.date | None:
+    """The publication date of the instrument that made a change, when the data has it.
+
+    A change on or before that date is confirmed by the instrument itself (a listing in
+    force on the day it is published, a removal "from today"); one after it is only
+    scheduled by it.
+    """
+    if interval is None:
+        if isinstance(obj, ControlEntry):
+            return None  # the item announcement's publication is not recorded on the entry
+        return obj.published
+    if knowledge is None or not interval.instrument:
+        return None
+    for instrument in knowledge.instruments:
+        if instrument.citation == interval.instrument:
+            return instrument.published
+    return None
+
+
+def _expected(day: dt.date, horizon: dt.date, seen: dt.date | None) -> bool:
+    return day > horizon and (seen is None or day > seen)
+
+
 def pending_changes(
     entries: Iterable[ListEntry], catalogue: Iterable[ControlEntry], rules: RuleSet, knowledge: Knowledge
 ) -> list[PendingChange]:
@@ -99,7 +124,7 @@ def pending_changes(
     objects += list(rules.rules)
     for obj in objects:
         for day, change, interval in boundaries(obj):
-            if day <= horizon:
+            if not _expected(day, horizon, seen_on(obj, change, interval, knowledge)):
                 continue
             status = interval.status if interval is not None else "in_force"
             by, url = _scheduled_by(obj, change, interval, knowledge)
@@ -125,13 +150,14 @@ def pending_changes(
     return sorted(groups.values(), key=lambda g: (g.date, g.id))
 
 
-def status_basis(obj: Dated, day: dt.date, horizon: dt.date) -> tuple[str, str | None]:
+def status_basis(obj: Dated, day: dt.date, horizon: dt.date, knowledge: Knowledge | None = None) -> tuple[str, str | None]:
     """``("confirmed", None)``, or ``("expected", why)`` when the status on ``day`` rests on a change after ``horizon``.
 
-    A status rests on a change when the change's date lies in ``(horizon, day]``:
+    A status rests on a change when the change's date lies in ``(horizon, day]``
+    and after the publication of the instrument that made it (see :func:`seen_on`):
     the data says it happened by ``day``, but nobody had checked by then.
     """
-    pending = [(d, c, iv) for d, c, iv in boundaries(obj) if horizon < d <= day]
+    pending = [(d, c, iv) for d, c, iv in boundaries(obj) if d <= day and _expected(d, horizon, seen_on(obj, c, iv, knowledge))]
     if not pending:
         return "confirmed", None
     d, change, interval = max(pending, key=lambda b: b[0])
