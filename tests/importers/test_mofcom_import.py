@@ -293,10 +293,20 @@ def test_a_suspension_notice_changes_statuses_not_entries(env):
 def test_an_extension_notice_settles_what_the_horizon_left_open(env):
     germanium = {"line": 1, "description": "germanium metal", "control_code": "3C002.a", "origin_country": "CN", "value": 20000.0}
     holmium = {"line": 1, "description": "holmium metal", "control_code": "1C909", "origin_country": "CN", "value": 20000.0}
-    assert _screen(env, _shipment("HO-3", "2026-12-07", "Magnetwerk GmbH", "DE", holmium))["verdict"] == "REVIEW"
+    recorded = env / "HO-3.jsonl"
+    recorded.write_text(json.dumps(_shipment("HO-3", "2026-12-07", "Magnetwerk GmbH", "DE", holmium), ensure_ascii=False) + "\n", encoding="utf-8")
+    first = invoke("screen", str(recorded), "--format", "jsonl")  # recorded: the update must re-screen it
+    assert json.loads(first.stdout)["verdict"] == "REVIEW"
     result = invoke("lists", "import", "mofcom", str(FIXTURES / "synthetic-extension-of-2025-70.html"), "-o", str(env / "ext.proposal.json"), "--format", "json")
     assert json.loads(result.stdout)["counts"] == {"status:control": 16, "status:measure": 1}
-    assert invoke("lists", "update", str(env / "ext.proposal.json")).exit_code == 0
+    from dualuse.service import updates
+    from dualuse.storage.db import open_database
+
+    database = open_database(str(env / "records.db"))
+    report = updates.apply(database, updates.prepare(database, env / "ext.proposal.json"), actor="pytest", today=dt.date(2026, 12, 7))
+    store.clear_cache()
+    # item status changes re-screen the open or recent shipments
+    assert report.rescreen.verdict_changes == [{"shipment_id": "HO-3", "old": "REVIEW", "new": "NOT_CONTROLLED", "alerts": []}]
     settled = _screen(env, _shipment("HO-4", "2026-12-07", "Magnetwerk GmbH", "DE", holmium))
     assert settled["verdict"] == "NOT_CONTROLLED"  # suspended to 2027-11-10 by an instrument: nothing unconfirmed decides
     assert "CN-DATA-HORIZON" not in {r["rule_id"] for r in settled["reasons"]}
