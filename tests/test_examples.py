@@ -2,7 +2,7 @@
 
 ``examples/shipments.csv`` (English headers) and ``examples/shipments.xlsx``
 (Chinese headers, written from the CSV by ``examples/make_examples.py``) hold
-the same 29 shipments. ``examples/expected.csv`` gives, for each shipment, the
+the same 31 shipments. ``examples/expected.csv`` gives, for each shipment, the
 verdict a compliance officer expects under the law (regime.md, rules.yaml),
 the rule ids that must (and must not) decide it, and the list hits that must
 (and must not) be reported.
@@ -91,8 +91,8 @@ def test_csv_is_a_flat_table_with_english_headers(csv_result):
     assert csv_result.source.format == "csv"
     assert csv_result.source.encoding in ("utf-8", "utf-8-sig")
     assert "shipment id" in csv_result.source.columns
-    assert 22 <= len(csv_result.shipments) <= 29
-    assert 30 <= csv_result.source.rows <= 40
+    assert len(csv_result.shipments) == 31
+    assert csv_result.source.rows == 41
     assert not csv_result.rejected
 
 

@@ -84,8 +84,10 @@ def test_zero_value_bom_is_an_error():
 @pytest.mark.parametrize(
     ("date", "dy_value", "verdict"),
     [
-        ("2026-11-20", 150.0, "LICENSE_REQUIRED"),  # after the suspension, 0.15% >= 0.1%
-        ("2026-11-20", 50.0, "NOT_CONTROLLED"),  # after the suspension, 0.05% < 0.1%
+        # after the suspension's scheduled end (2026-11-10, after the data's horizon 2026-08-05): 0.15% >= 0.1%
+        # needs a licence if the suspension ended, nothing if it was extended - both stated, REVIEW
+        ("2026-11-20", 150.0, "REVIEW"),
+        ("2026-11-20", 50.0, "NOT_CONTROLLED"),  # 0.05% < 0.1%: not controlled either way
         ("2026-03-02", 150.0, "NOT_CONTROLLED"),  # inside the suspension window: not applied
         ("2026-03-02", 50.0, "NOT_CONTROLLED"),
     ],
@@ -100,6 +102,13 @@ def test_the_0_1_percent_rule_on_both_sides_and_in_and_after_the_suspension(scre
     assert share in reason.text_en and "Dysprosium oxide" in reason.text_en  # the decision shows the computation
     if date == "2026-03-02":
         assert "suspended" in reason.text_en
+    if verdict == "REVIEW":
+        horizon = next(r for r in decision.reasons if r.rule_id == "CN-DATA-HORIZON")
+        assert horizon.citation.startswith("MOFCOM/GAC Announcement 2025 No. 70")
+        assert "ended on 2026-11-10: licence required (CN-2025-61-RE-CONTENT)" in horizon.text_en
+        assert "extended: not controlled" in horizon.text_en
+    else:
+        assert "CN-DATA-HORIZON" not in {r.rule_id for r in decision.reasons}
     assert "CN-ART-49-CONTENT" not in {r.rule_id for r in decision.reasons}
 
 

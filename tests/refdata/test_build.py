@@ -56,12 +56,12 @@ def test_list_counts():
         "CN-ECL": 152,
         "CN-WL": 40,
         "CN-UEL": 66,
-        "CN-AFSL": 12,
+        "CN-AFSL": 17,  # 12 from the snapshot + 3 MFA persons + 2 banks of Order 2025 No. 5 (official_listings.yaml)
         "JP-MIL": 85,
         "JP-DEF": 50,
         "US-MIL": 48,
     }
-    assert sum(counts[k] for k in LEGAL_LISTS) == 270
+    assert sum(counts[k] for k in LEGAL_LISTS) == 275
 
 
 def test_lists_json_matches_entries():
@@ -114,7 +114,10 @@ def test_regime_numbered_instruments():
     assert "regime.md" in tw.notes
     assert entries["CN-UEL:UEL-2025-1009:1"].legal_source.citation == "UEL Working Mechanism Announcement 2025 No. 10"
     assert entries["CN-UEL:UEL-2025-0204:1"].legal_source.citation == "UEL Working Mechanism Announcement of 2025-02-04"
-    assert entries["CN-AFSL:ORDER-2026-0805b:1"].legal_source.citation == "MOFCOM decision of 2026-08-05"
+    # the snapshot prints only "商务部决定（2026-08-05）"; its URL is Order 2026 No. 3's (knowledge.yaml)
+    compliance = entries["CN-AFSL:ORDER-2026-0805b:1"].legal_source
+    assert (compliance.citation, compliance.kind, compliance.number, compliance.title_zh) == ("MOFCOM Order 2026 No. 3", "order", 3, "商务部令2026年第3号")
+    assert "knowledge.yaml" in entries["CN-AFSL:ORDER-2026-0805b:1"].notes
     assert entries["CN-AFSL:ORDER-2025-6:1"].legal_source.citation == "MOFCOM Order 2025 No. 6"
     assert entries["CN-AFSL:ORDER-2025-6:1"].legal_source.articles == ["Anti-Foreign Sanctions Law Arts. 4-6, 15"]
     assert entries["CN-WL:MOFCOM-2026-12:1"].legal_source.articles == ["Regulations on Export Control of Dual-Use Items Art. 26"]
@@ -249,13 +252,14 @@ def test_manifest_and_version():
     man = store.load_manifest()
     assert re.fullmatch(r"2026-08-05\+[0-9a-f]{8}", man.version)
     assert store.data_version() == man.version
-    assert man.built == "2026-11-29T00:00:00Z"
+    assert man.built == "2026-12-07T00:00:00Z"  # the newest source: data-sources/curated/knowledge.yaml
     paths = {s["path"] for s in man.sources}
     assert "raw/mofcom-lists/cn-lists.json" in paths
     assert "data-sources/curated/us_military_users.csv" in paths
     cn = next(s for s in man.sources if s["path"] == "raw/mofcom-lists/cn-lists.json")
     assert cn["as_of"] == "2026-08-05" and "Apache-2.0" in cn["licence"]
-    assert man.files["entities.jsonl"]["records"] == 453
+    assert man.files["entities.jsonl"]["records"] == 458
+    assert man.files["knowledge.json"]["records"] == 1
 
 
 def test_store_override_directory(tmp_path, monkeypatch):
@@ -266,7 +270,7 @@ def test_store_override_directory(tmp_path, monkeypatch):
     assert len(store.load_entries(tmp_path)) == 5
     monkeypatch.setenv(store.ENV_VAR, str(tmp_path))
     assert len(store.load_entries()) == 5
-    assert len(store.load_entries(PACKAGE_DATA)) == 453  # argument beats the variable
+    assert len(store.load_entries(PACKAGE_DATA)) == 458  # argument beats the variable
 
 
 # ---------------------------------------------------------------------------

@@ -188,7 +188,9 @@ def test_countermeasures_prohibit_any_goods_from_their_date(screener):
 
 @pytest.mark.parametrize(
     ("day", "verdict"),
-    [("2025-10-20", "PROHIBITED"), ("2026-03-01", "NOT_CONTROLLED"), ("2026-11-20", "PROHIBITED")],
+    # 2026-11-20: the suspension was due to end on 2026-11-10, after the data's horizon (2026-08-05):
+    # expected, not confirmed, so the decision states both outcomes instead of a confident verdict
+    [("2025-10-20", "PROHIBITED"), ("2026-03-01", "NOT_CONTROLLED"), ("2026-11-20", "REVIEW")],
 )
 def test_suspended_countermeasures_inside_and_after_the_suspension(screener, day, verdict):
     d = screener.screen(
@@ -196,7 +198,13 @@ def test_suspended_countermeasures_inside_and_after_the_suspension(screener, day
     )
     assert d.verdict == verdict
     if day == "2026-11-20":
-        assert any("2026-11-10" in w for w in d.warnings)
+        horizon = next(r for r in d.reasons if r.rule_id == "CN-DATA-HORIZON")
+        assert horizon.citation.startswith("MOFCOM Order 2025 No. 7; MOFCOM Order 2025 No. 6")
+        assert "ended on 2026-11-10: prohibited (CN-AFSL-COUNTERMEASURE)" in horizon.text_en
+        assert "if it was extended: not controlled (CN-SCOPE-NOT-LISTED)" in horizon.text_en
+        hit = next(h for h in d.hits if h.name == "Hanwha Philly Shipyard Inc.")
+        assert (hit.status, hit.status_basis) == ("in_force", "expected")
+        assert any("2026-08-05, 107 days before 2026-11-20" in w for w in d.warnings)
 
 
 # --- Japan: Announcement 2026 No. 1 --------------------------------------------------
@@ -286,14 +294,14 @@ def test_us_military_end_use_is_prohibited(screener):
     [
         ("2025-03-01", GALLIUM, "PROHIBITED"),  # clause 2 in force
         ("2026-03-01", GALLIUM, "LICENSE_REQUIRED"),  # suspended 2025-11-09 .. 2026-11-27
-        ("2026-11-28", GALLIUM, "PROHIBITED"),  # suspension over
+        ("2026-11-28", GALLIUM, "REVIEW"),  # suspension due to end 2026-11-27, after the data's horizon: both outcomes
         ("2025-03-01", TUNGSTEN, "LICENSE_REQUIRED"),  # not a clause-2 item
     ],
 )
 def test_us_clause_2_items_and_its_suspension(screener, day, line, verdict):
     d = screener.screen(shipment(date=day, destination_country="US", consignee={"name": "Kennametal Inc.", "country": "US"}, lines=[line], end_use="Semiconductors"))
     assert d.verdict == verdict
-    assert ("CN-2024-46-US-ITEMS" in rule_ids(d)) == (verdict == "PROHIBITED")
+    assert ("CN-2024-46-US-ITEMS" in rule_ids(d)) == (verdict in ("PROHIBITED", "REVIEW"))
 
 
 # --- items --------------------------------------------------------------------------

@@ -336,12 +336,13 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
 
     @app.get("/lists", tags=["lists"], summary="The lists of the live version")
     def get_lists(key=Depends(auth.screener)) -> dict:
-        """Each list: entries, latest instrument, data date."""
+        """Each list: entries, latest instrument, data date; the knowledge horizon and the changes expected after it."""
+        from dualuse.decision.horizon import knowledge_report
         from dualuse.refdata import store
 
         info = versions.current(database)
         directory = versions.materialize(database, info)
-        return {"version": info.as_dict(), "lists": [i.model_dump(mode="json") for i in store.load_lists(directory)]}
+        return {"version": info.as_dict(), "lists": [i.model_dump(mode="json") for i in store.load_lists(directory)], "knowledge": knowledge_report(directory)}
 
     @app.get("/lists/versions", tags=["lists"], summary="Every stored list version")
     def list_versions(key=Depends(auth.screener)) -> list[dict]:

@@ -102,6 +102,10 @@ class Catalogue:
                 self.by_hs[hs].append(entry)
         self._codes = sorted(self.by_code)
 
+    def with_entries(self, replacements: dict[str, ControlEntry]) -> "Catalogue":
+        """A catalogue with the entries of the given codes replaced (e.g. other status dates); ``self`` is untouched."""
+        return Catalogue([replacements.get(code, entry) for code, entry in self.by_code.items()])
+
     def entries_for_code(self, code: str) -> list[ControlEntry]:
         """The catalogue entries ``code`` refers to: itself, its sub-items, or its nearest listed ancestor."""
         if code in self.by_code:

@@ -476,6 +476,19 @@ class CatalogueSearch:
         tariff = set(_en_terms(" ".join(self.hs6.get(digits[:n], "") for n in (6, 4))))
         return len(words & tariff) >= RESTATES_HS_SHARE * len(words)
 
+    def with_entries(self, replacements: dict[str, ControlEntry]) -> "CatalogueSearch":
+        """The same index with the entries of the given codes replaced by versions with other dates or statuses.
+
+        The index depends on the entries' texts only, so it is shared; only
+        the status and date logic sees the replacements. ``self`` is untouched.
+        """
+        import copy
+
+        clone = copy.copy(self)
+        clone.catalogue = self.catalogue.with_entries(replacements)
+        clone._docs = [replacements.get(e.code, e) for e in self._docs]
+        return clone
+
     def lookup(self, query: str, limit: int = 5, as_of: dt.date | None = None, parameters: dict | None = None) -> Lookup:
         """Classify ``query`` (a control code, an HS code or a description).
 

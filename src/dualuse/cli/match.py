@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from dualuse.cli.common import check_choice, console, fail, read_query_file
+from dualuse.cli.common import check_choice, console, fail, parse_date, read_query_file
 from dualuse.cli.render import DECISION_LABELS
 from dualuse.i18n import N_, _, translate
 from dualuse.input import InputError
 from dualuse.matching.matcher import Matcher, MatchResult
-from dualuse.models.reference import LIST_IDS
+from dualuse.models.reference import LEGAL_LISTS, LIST_IDS
 from dualuse.output.writers import write_json_lines
 from dualuse.refdata import store
 from dualuse.refdata.external import ExternalListError, load_list
+from dualuse.refdata.horizon import status_basis
 
 QUERY_COLUMNS = ("query", "name", "party", "名称", "名稱", "名前")
 ID_COLUMNS = ("id",)
 COUNTRY_COLUMNS = ("country", "国家", "國家", "国")
 
 
-def hit_record(result: MatchResult) -> dict:
-    """The JSON shape of one hit (the ``match`` output contract)."""
+def hit_record(result: MatchResult, day: dt.date | None = None, horizon: dt.date | None = None, knowledge=None) -> dict:
+    """The JSON shape of one hit (the ``match`` output contract).
+
+    With ``day``, the entry's status on that day, and whether it is ``confirmed``
+    or only ``expected`` (it rests on a change the data schedules after its
+    knowledge ``horizon``; see :func:`dualuse.refdata.horizon.status_basis`).
+    """
     entry = result.entry
+    status: dict = {}
+    if day is not None and entry.list in LEGAL_LISTS:
+        basis, note = status_basis(entry, day, horizon, knowledge) if horizon is not None else ("confirmed", None)
+        status = {"status": entry.status_on(day), "status_on": day.isoformat(), "status_basis": basis, "status_note": note}
     return {
         "list": entry.list,
         "name": entry.name,
@@ -36,6 +47,7 @@ def hit_record(result: MatchResult) -> dict:
         "matched_form_kind": result.form.kind,
         "listing": entry.legal_source.citation,
         "explanation": result.explanation(),
+        **status,
     }
 
 
@@ -55,6 +67,7 @@ def match(
     format: str = typer.Option("table", "--format", "-f", help=N_("table or jsonl.")),
     output: Path | None = typer.Option(None, "--output", "-o", help=N_("Write JSON Lines here instead of standard output.")),
     limit: int = typer.Option(5, "--limit", help=N_("Maximum hits per name.")),
+    as_of: str | None = typer.Option(None, "--as-of", help=N_("Show each hit's listing status on this date (default: today), confirmed or expected.")),
 ) -> None:
     """Match names against the control list, watch list, UEL, countermeasure and reference lists."""
     if (name is None) == (file is None):
@@ -72,6 +85,9 @@ def match(
     unknown = [l for l in lists if l not in known]
     if unknown:
         raise fail(f"--list {', '.join(unknown)}: expected one of {', '.join(known)}")
+    day = parse_date(as_of, "--as-of") or dt.date.today()
+    knowledge = store.load_knowledge()
+    horizon = knowledge.horizon
     queries = _read_names(file) if file is not None else [{"id": None, "query": name, "country": country.upper() if country else None}]
     matcher = Matcher(
         store.load_entries(),
@@ -81,7 +97,7 @@ def match(
     records = []
     for query in queries:
         results = matcher.match(query["query"], country=query["country"], lists=lists or None, limit=limit)
-        record = {"query": query["query"], "hits": [hit_record(r) for r in results]}
+        record = {"query": query["query"], "hits": [hit_record(r, day, horizon, knowledge) for r in results]}
         if query["id"] is not None:
             record = {"id": query["id"], **record}
         records.append(record)
@@ -92,12 +108,15 @@ def match(
         return
     for record in records:
         table = Table(title=f"“{record['query']}”", show_lines=False)
-        for column in (N_("list"), N_("entry"), N_("score"), N_("decision"), N_("matched form"), N_("why")):
+        for column in (N_("list"), N_("entry"), N_("score"), N_("decision"), N_("matched form")):
             table.add_column(_(column))
+        table.add_column(_("status on {day}").format(day=day))
+        table.add_column(_("why"))
         for hit in record["hits"]:
             decision = _(DECISION_LABELS.get(hit["decision"], N_("related, not a match")))
             score = f"{hit['score']:.2f}" if hit["decision"] != "related" else "-"  # a related entity's score is its parent's
-            table.add_row(hit["list"], hit["name"], score, decision, hit["matched_form"], translate(hit["explanation"]))
+            status = "-" if "status" not in hit else f"{_(hit['status'])} ({_(hit['status_basis'])})" + (f"\n{translate(hit['status_note'])}" if hit["status_note"] else "")
+            table.add_row(hit["list"], hit["name"], score, decision, hit["matched_form"], status, translate(hit["explanation"]))
         if not record["hits"]:
-            table.add_row("-", _("no entry scores above the review threshold"), "", "", "", "")
+            table.add_row("-", _("no entry scores above the review threshold"), "", "", "", "", "")
         console.print(table)

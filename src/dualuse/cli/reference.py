@@ -33,6 +33,34 @@ def lists() -> None:
             info.legal_basis,
         )
     console.print(table)
+    knowledge_summary()
+
+
+def knowledge_summary() -> None:
+    """The live data's knowledge horizon and the changes it schedules after it (expected, not confirmed)."""
+    from dualuse.decision.horizon import apply_measure_statuses
+    from dualuse.refdata.horizon import pending_changes
+
+    knowledge = store.load_knowledge()
+    console.print(f"[bold]Knowledge horizon {knowledge.horizon.isoformat()}[/]: the sources were checked up to this date. {knowledge.horizon_basis}")
+    changes = pending_changes(store.load_entries(), store.load_catalogue(), apply_measure_statuses(load_rules(), knowledge), knowledge)
+    table = Table(title="Pending changes: scheduled after the horizon, expected, not confirmed", show_lines=True)
+    for column in ("due", "change", "scheduled by", "affects", "notes (not applied)"):
+        table.add_column(column)
+    for change in changes:
+        kinds: dict[str, int] = {}
+        for target in change.targets:
+            kinds[target.kind] = kinds.get(target.kind, 0) + 1
+        words = {"entry": ("list entry", "list entries"), "control": ("control code", "control codes"), "rule": ("rule", "rules")}
+        affects = ", ".join(f"{n} {words[k][n != 1]}" for k, n in sorted(kinds.items()))
+        notes = "\n".join(f"{n.date} {n.issuer} ({n.confidence}): {n.text_en}" for n in change.notes) or "-"
+        table.add_row(change.date.isoformat(), change.describe(), change.scheduled_by, affects, notes)
+    if not changes:
+        table.add_row("-", "nothing is scheduled after the horizon", "", "", "")
+    console.print(table)
+    later = [i for i in knowledge.instruments if i.published and i.published > knowledge.horizon]
+    if later:
+        console.print("Instruments known after the horizon (recorded from later sources): " + "; ".join(f"{i.citation} ({i.published}, {i.confidence}): {i.effect}" for i in later))
 
 
 def rules() -> None:

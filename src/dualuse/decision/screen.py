@@ -21,6 +21,7 @@ from dualuse.classification.end_use import analyse_end_use, military_organisatio
 from dualuse.classification.items import Catalogue
 from dualuse.classification.search import CatalogueSearch
 from dualuse.classification.jurisdiction import jurisdiction
+from dualuse.decision.horizon import HorizonCheck, apply_measure_statuses
 from dualuse.decision.overrides import HitOverrides, entry_fingerprint
 from dualuse.matching.matcher import Matcher
 from dualuse.models.decision import (
@@ -33,27 +34,14 @@ from dualuse.models.decision import (
     SEVERITY,
     most_severe,
 )
-from dualuse.models.reference import LEGAL_LISTS, ControlEntry, ListEntry
+from dualuse.models.reference import ControlEntry, ListEntry
 from dualuse.models.shipment import Shipment
 from dualuse.refdata import store
+from dualuse.refdata.horizon import status_basis
 from dualuse.rules.engine import Finding, evaluate
 from dualuse.rules.facts import Facts, LineFacts, PartyFacts
 from dualuse.rules.loader import load_rules
 from dualuse.rules.model import RuleSet
-
-# Data caveats shown with decisions dated after the sources' knowledge ends.
-STATUS_KNOWLEDGE_ENDS = {
-    dt.date(2026, 11, 10): (
-        "Several suspensions (control-list No. 21 and UEL No. 7 entries, countermeasures on Hanwha "
-        "Ocean's US subsidiaries, rare-earth Announcements 2025 Nos. 55-58, 61, 62) were due to end on "
-        "2026-11-10; the data does not show whether they were extended. They are treated as in force again."
-    ),
-    dt.date(2026, 11, 27): (
-        "The suspension of clause 2 of Announcement 2024 No. 46 (Ga/Ge/Sb/superhard items to the US) was "
-        "due to end on 2026-11-27; the data does not show whether it was extended. It is treated as in force again."
-    ),
-}
-
 
 class Screener:
     """Screen shipments against the shipped (or given) reference data and rules.
@@ -80,14 +68,11 @@ class Screener:
         control_entries = list(catalogue) if catalogue is not None else store.load_catalogue(data_dir)
         self.catalogue = Catalogue(control_entries)
         self.search = CatalogueSearch(control_entries, store.load_hs6(data_dir))
-        self.rules = rules if rules is not None else load_rules()
+        # the data's knowledge horizon; its measure statuses (imported notices) override the rules' own
+        self.knowledge = store.load_knowledge(data_dir)
+        self.rules = apply_measure_statuses(rules if rules is not None else load_rules(), self.knowledge)
         self.data_version = data_version or store.data_version(data_dir)
-        # the legal lists' data date: announcements after it are not known
-        self.data_date = (
-            min((info.data_date for info in store.load_lists(data_dir) if info.id in LEGAL_LISTS), default=None)
-            if entries is None
-            else None
-        )
+        self.horizon = HorizonCheck(self.knowledge, self.entries, control_entries, self.rules)
         self._fingerprints: dict[str, str] = {}
 
     def fingerprint(self, entry: ListEntry) -> str:
@@ -153,14 +138,16 @@ class Screener:
         start = len(overrides.applied) if overrides is not None else 0
         facts = self.facts(shipment, as_of, overrides)
         findings = evaluate(self.rules, facts)
-        decision = self._decision(facts, findings)
+        # a line that turns on a change the data only expects (after its horizon) is REVIEW
+        findings, decisive, touched = self.horizon.review(self, facts, findings)
+        decision = self._decision(facts, findings, decisive, touched)
         if overrides is not None:
             decision.warnings.extend(applied.note() for applied in overrides.applied[start:])
         return decision
 
     # --- assembly -------------------------------------------------------------
 
-    def _decision(self, facts: Facts, findings: list[Finding]) -> Decision:
+    def _decision(self, facts: Facts, findings: list[Finding], decisive: set[str] = frozenset(), touched: set[str] = frozenset()) -> Decision:
         lines = [self._line_decision(facts, line, findings) for line in facts.lines]
         verdict = most_severe([line.verdict for line in lines])
         reasons = sorted((_reason(f) for f in findings), key=lambda r: SEVERITY.index(r.verdict))
@@ -172,11 +159,12 @@ class Screener:
             verdict=verdict,
             as_of=facts.as_of,
             reasons=reasons,
-            hits=_hits(facts),
+            hits=_hits(facts, self.horizon.horizon, self.knowledge),
             lines=lines,
             licence=licence if verdict in ("LICENSE_REQUIRED", "REVIEW") else None,
             end_use=facts.end_use.summary(),
-            warnings=self._warnings(facts),
+            warnings=self.horizon.warnings(facts.as_of, touched),
+            knowledge=self.horizon.state(facts.as_of, decisive),
             data_version=self.data_version,
             rules_version=self.rules.version,
             engine_version=__version__,
@@ -219,16 +207,6 @@ class Screener:
                 conditions.extend(rule.licence_conditions)
         return conditions
 
-    def _warnings(self, facts: Facts) -> list[str]:
-        warnings = [text for day, text in STATUS_KNOWLEDGE_ENDS.items() if facts.as_of >= day]
-        if self.data_date is not None and facts.as_of > self.data_date:
-            warnings.append(
-                f"The list data is as of {self.data_date.isoformat()}; announcements published after that date "
-                f"(before {facts.as_of.isoformat()}) are not in it. Update the lists before relying on a clearance."
-            )
-        return warnings
-
-
 def _reason(finding: Finding) -> Reason:
     return Reason(
         rule_id=finding.rule.id,
@@ -262,11 +240,12 @@ def _combine_licences(findings: list[Finding]) -> LicenceRequirement | None:
     )
 
 
-def _hits(facts: Facts) -> list[Hit]:
+def _hits(facts: Facts, horizon: dt.date, knowledge=None) -> list[Hit]:
     hits: list[Hit] = []
     for party in facts.parties:
         for match in party.matches:
             entry = match.entry
+            basis, basis_note = status_basis(entry, facts.as_of, horizon, knowledge)
             hits.append(
                 Hit(
                     role=party.role,
@@ -283,6 +262,8 @@ def _hits(facts: Facts) -> list[Hit]:
                     status=entry.status_on(facts.as_of),
                     listing=entry.legal_source.citation,
                     listed_on=entry.effective,
+                    status_basis=basis,  # type: ignore[arg-type]
+                    status_note=basis_note,
                 )
             )
     return hits

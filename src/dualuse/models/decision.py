@@ -56,6 +56,10 @@ class Hit(BaseModel):
         status: the entry's status on the decision date.
         listing: citation of the instrument that listed the entry.
         listed_on: effective date of the listing.
+        status_basis: ``confirmed`` when nothing the data schedules after its
+            knowledge horizon bears on ``status``; ``expected`` when ``status``
+            rests on such a change (a suspension due to end after the horizon).
+        status_note: for ``expected``: which change, due when.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -74,6 +78,8 @@ class Hit(BaseModel):
     status: str = "in_force"
     listing: str | None = None
     listed_on: dt.date | None = None
+    status_basis: Literal["confirmed", "expected"] = "confirmed"
+    status_note: str | None = None
 
 
 class Reason(BaseModel):
@@ -181,6 +187,47 @@ class LineDecision(BaseModel):
     licence: LicenceRequirement | None = None
 
 
+class PendingChangeRef(BaseModel):
+    """A change the data expects after its horizon, as recorded in a decision.
+
+    Attributes:
+        id: the pending change's key (see :class:`dualuse.models.knowledge.PendingChange`).
+        date: when it is due.
+        description: what changes, in words.
+        scheduled_by: the instrument that scheduled it.
+        passed: True when it is due on or before the decision date.
+        decisive: True when this decision's verdict depends on it (then
+            the lines concerned are ``REVIEW``, with both outcomes).
+        notes: statements that may concern it (not applied), in words.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    date: dt.date
+    description: str
+    scheduled_by: str
+    passed: bool = False
+    decisive: bool = False
+    notes: list[str] = Field(default_factory=list)
+
+
+class KnowledgeState(BaseModel):
+    """What the data knew, and until when, for one decision.
+
+    Attributes:
+        horizon: the date up to which the data's sources were checked.
+        days_after_horizon: decision date minus horizon, in days (0 if not after).
+        pending: every change the data schedules after its horizon.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    horizon: dt.date
+    days_after_horizon: int = 0
+    pending: list[PendingChangeRef] = Field(default_factory=list)
+
+
 class Decision(BaseModel):
     """The decision for one shipment.
 
@@ -196,6 +243,7 @@ class Decision(BaseModel):
         end_use: findings of the end-use analysis (military use, civil
             declaration, red flags), with the text that triggered each.
         warnings: data caveats that apply (e.g. a status after the data date).
+        knowledge: the data's knowledge horizon and the changes it expects after it.
         data_version: version of the reference data used.
         rules_version: version of the rule set used.
         engine_version: dualuse version.
@@ -212,6 +260,7 @@ class Decision(BaseModel):
     licence: LicenceRequirement | None = None
     end_use: dict[str, list[str]] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    knowledge: KnowledgeState | None = None
     data_version: str
     rules_version: str
     engine_version: str

@@ -91,6 +91,9 @@ class StatusInterval(BaseModel):
             measure applies again on that day.
         source_url: the notice that made the change.
         note: text as given by the source.
+        instrument: citation of the instrument that made the change, when
+            known (e.g. ``MOFCOM/GAC Announcement 2025 No. 70``); the
+            knowledge horizon names it when the change is only expected.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -100,6 +103,7 @@ class StatusInterval(BaseModel):
     end: dt.date | None = None
     source_url: str | None = None
     note: str | None = None
+    instrument: str | None = None
 
 
 class NameForm(BaseModel):

@@ -13,13 +13,15 @@ Call :func:`clear_cache` after changing files on disk.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from dualuse.models.reference import ControlEntry, DataManifest, ListEntry, ListInfo
+from dualuse.models.knowledge import Knowledge
+from dualuse.models.reference import LEGAL_LISTS, ControlEntry, DataManifest, ListEntry, ListInfo
 
 ENV_VAR = "DUALUSE_DATA_DIR"
 PACKAGE_KEY = "<package>"
@@ -31,6 +33,7 @@ HS6 = "hs6.json"
 MANIFEST = "manifest.json"
 QUALITY_REPORT = "catalogue_quality.md"
 LEGAL_FORMS = "legal_forms.json"
+KNOWLEDGE = "knowledge.json"
 
 
 def _key(data_dir: str | Path | None) -> str:
@@ -113,6 +116,18 @@ def _manifest(key: str) -> DataManifest:
     return DataManifest.model_validate_json(read_text(MANIFEST, None if key == PACKAGE_KEY else key))
 
 
+@lru_cache(maxsize=8)
+def _knowledge(key: str) -> Knowledge:
+    data_dir = None if key == PACKAGE_KEY else key
+    try:
+        return Knowledge.model_validate_json(read_text(KNOWLEDGE, data_dir))
+    except FileNotFoundError:
+        # a version built before knowledge.json existed: its horizon is its legal lists' data date
+        dates = [info.data_date for info in _lists(key) if info.id in LEGAL_LISTS]
+        horizon = min(dates) if dates else dt.date.min
+        return Knowledge(horizon=horizon, horizon_basis=f"no {KNOWLEDGE} in this data version: the legal lists' data date")
+
+
 def load_entries(data_dir: str | Path | None = None) -> list[ListEntry]:
     """All list entries (MOFCOM lists and reference lists), in list then id order."""
     return list(_entries(_key(data_dir)))
@@ -143,6 +158,14 @@ def load_manifest(data_dir: str | Path | None = None) -> DataManifest:
     return _manifest(_key(data_dir))
 
 
+def load_knowledge(data_dir: str | Path | None = None) -> Knowledge:
+    """The data version's knowledge horizon, instruments, notes and measure statuses (``knowledge.json``).
+
+    A version without the file gets its legal lists' data date as horizon and nothing else.
+    """
+    return _knowledge(_key(data_dir))
+
+
 def data_version(data_dir: str | Path | None = None) -> str:
     """The data version string, e.g. ``2026-08-05+3f2a9c1b``."""
     return load_manifest(data_dir).version
@@ -150,5 +173,5 @@ def data_version(data_dir: str | Path | None = None) -> str:
 
 def clear_cache() -> None:
     """Forget everything loaded so far."""
-    for fn in (_entries, _lists, _catalogue, _hs6, _manifest):
+    for fn in (_entries, _lists, _catalogue, _hs6, _manifest, _knowledge):
         fn.cache_clear()

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from dualuse.models.knowledge import Knowledge
 from dualuse.models.reference import LEGAL_LISTS, LIST_IDS, ControlEntry, DataManifest, ListEntry, ListInfo
 
 from . import store
@@ -38,6 +39,9 @@ CODE_RE = re.compile(r"^\d[A-E]\d{3}(\.[a-z0-9]+)*$")
 HS10_RE = re.compile(r"^\d{10}$")
 REFERENCE_LISTS = ("JP-MIL", "JP-DEF", "US-MIL")
 DATA_FILES = (store.ENTITIES, store.LISTS, store.CATALOGUE, store.HS6, store.QUALITY_REPORT, store.LEGAL_FORMS)
+# Files that versions built before they existed lack (the store falls back to a default);
+# when the manifest lists one, it is checked like the others.
+OPTIONAL_FILES = (store.KNOWLEDGE,)
 
 
 def _norm(value: str) -> str:
@@ -223,6 +227,29 @@ def _check_hs6(text: str, problems: list[str]) -> int:
     return len(data)
 
 
+def _check_knowledge(text: str, entries: list[ListEntry], problems: list[str]) -> int:
+    """knowledge.json: the model, unique instrument ids, a horizon no earlier than the legal lists' oldest listing."""
+    fname = store.KNOWLEDGE
+    try:
+        knowledge = Knowledge.model_validate_json(text)
+    except ValidationError as exc:
+        problems.append(f"{fname}: invalid: {_short(exc)}")
+        return 0
+    ids = [i.id for i in knowledge.instruments]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"{fname}: instrument id {dup} appears twice")
+    citations = {i.citation for i in knowledge.instruments} | {e.legal_source.citation for e in entries}
+    for note in knowledge.notes:
+        for concern in note.concerns:
+            if concern not in citations and concern not in {m.measure for m in knowledge.measures}:
+                problems.append(f"{fname}: note {note.id} concerns {concern!r}, which is no instrument, listing or measure of the data")
+    for measure in knowledge.measures:
+        for iv in measure.status_intervals:
+            if iv.end is not None and not iv.start < iv.end:
+                problems.append(f"{fname}: measure {measure.measure}: interval {iv.status} {iv.start}..{iv.end} does not end after it starts")
+    return 1
+
+
 def _check_manifest(data_dir: Path | None, record_counts: dict[str, int], problems: list[str]) -> None:
     from dualuse.refdata.build.manifest import version_string
 
@@ -235,7 +262,8 @@ def _check_manifest(data_dir: Path | None, record_counts: dict[str, int], proble
         problems.append(f"{store.MANIFEST}: invalid: {_short(exc)}")
         return
     hashes: dict[str, str] = {}
-    for name in DATA_FILES:
+    names = [*DATA_FILES, *(name for name in OPTIONAL_FILES if name in man.files)]
+    for name in names:
         info = man.files.get(name)
         if info is None:
             problems.append(f"{store.MANIFEST}: {name} is not listed")
@@ -249,7 +277,7 @@ def _check_manifest(data_dir: Path | None, record_counts: dict[str, int], proble
             problems.append(f"{store.MANIFEST}: sha256 of {name} does not match the file (listed {str(info.get('sha256'))[:12]}…, actual {actual[:12]}…)")
         if name in record_counts and info.get("records") != record_counts[name]:
             problems.append(f"{store.MANIFEST}: {name} listed with {info.get('records')} records, file has {record_counts[name]}")
-    if len(hashes) == len(DATA_FILES):
+    if len(hashes) == len(names):
         date = man.version.split("+", 1)[0]
         expected = version_string(date, hashes)
         if man.version != expected:
@@ -283,6 +311,12 @@ def validate_data(data_dir: Path | None = None) -> list[str]:
         counts[store.LISTS] = _check_lists(texts[store.LISTS], entries, problems)
     if store.HS6 in texts:
         counts[store.HS6] = _check_hs6(texts[store.HS6], problems)
+    for name in OPTIONAL_FILES:
+        try:
+            text = store.read_text(name, data_dir)
+        except FileNotFoundError:
+            continue
+        counts[name] = _check_knowledge(text, entries, problems)
     _check_manifest(data_dir, counts, problems)
     return problems
 

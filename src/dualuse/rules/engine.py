@@ -307,7 +307,10 @@ def _item_family(rule: Rule, ctx: _Context) -> None:
             continue
         fields = {"line": str(line.line.line), "code": code}
         ctx.findings.append(
-            Finding(rule, rule.verdict, _citation(rule), _render(rule.text_en, fields), _render(rule.text_zh, fields), line=line.line.line, code=code)
+            Finding(
+                rule, rule.verdict, _citation(rule), _render(rule.text_en, fields), _render(rule.text_zh, fields), line=line.line.line, code=code,
+                licence=rule.licence if rule.verdict == "LICENSE_REQUIRED" else None,
+            )
         )
 
 
@@ -504,6 +507,11 @@ def _explanatory(rule: Rule, ctx: _Context) -> None:
         )
 
 
+def _knowledge_horizon(rule: Rule, ctx: _Context) -> None:
+    """Nothing to do on the facts alone: the screener compares the outcomes of a change the data only expects
+    (see :mod:`dualuse.decision.horizon`) and uses this rule's texts for the reason."""
+
+
 _KINDS = {
     "listed_party": _listed_party,
     "military_user": _military_user,
@@ -518,6 +526,7 @@ _KINDS = {
     "reexport": _explanatory,
     "no_nexus": _explanatory,
     "not_listed": _explanatory,
+    "knowledge_horizon": _knowledge_horizon,
 }
 
 

@@ -2,7 +2,9 @@
 
 A rule names the *kind* of test it performs (``listed_party``,
 ``military_user``, ``capability_enhancing``, ``item_family``,
-``listed_item``, ``classification_needed``, ``catch_all``), the parameters of
+``listed_item``, ``classification_needed``, ``catch_all`` ...; and
+``knowledge_horizon``, the caveat the screener raises when a decision turns
+on a change the data only expects), the parameters of
 that test (lists, roles, item scope, jurisdictions, countries), the verdict
 it leads to, the licence it requires, and the texts used to explain it. The
 engine (:mod:`dualuse.rules.engine`) implements the kinds; what the law
@@ -34,6 +36,7 @@ RuleKind = Literal[
     "china_content",
     "china_content_threshold",
     "china_origin_item",
+    "knowledge_horizon",
 ]
 ItemScope = Literal["dual_use", "any"]
 Jurisdiction = Literal["cn_export", "cn_origin_transfer", "cn_content", "origin_unknown", "outside"]
@@ -90,6 +93,10 @@ class Rule(BaseModel):
         text_en, text_zh: explanation templates; placeholders ``{party}``,
             ``{role}``, ``{entry}``, ``{listing}``, ``{listed_on}``, ``{code}``,
             ``{evidence}``, ``{country}``.
+        measure: the measure the rule implements, when it is not the whole
+            legal source (``MOFCOM Announcement 2024 No. 46 clause 2``); a
+            data version's measure statuses (``knowledge.json``, set by an
+            imported suspension notice) replace the rule's own intervals.
         notes: sources and caveats.
     """
 
@@ -117,6 +124,7 @@ class Rule(BaseModel):
     threshold: float | None = Field(default=None, ge=0, le=1)
     text_en: str
     text_zh: str
+    measure: str | None = None
     notes: str = ""
 
     def status_on(self, day: dt.date) -> str:

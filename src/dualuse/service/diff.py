@@ -51,6 +51,8 @@ class VersionDiff:
         changed: per changed entry, what changed.
         status_changes: ``{entry id: {"old": status, "new": status, "day": ISO date}}``.
         day: the date statuses were compared on.
+        item_changes: control entries and measures (rules) whose status changed
+            (``control code 1C909``, ``measure MOFCOM Announcement 2025 No. 61``).
     """
 
     old_version: str
@@ -60,11 +62,12 @@ class VersionDiff:
     changed: list[EntryChange] = field(default_factory=list)
     status_changes: dict[str, dict] = field(default_factory=dict)
     day: str = ""
+    item_changes: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """True when nothing changed."""
-        return not (self.added or self.removed or self.changed)
+        return not (self.added or self.removed or self.changed or self.item_changes)
 
     def changed_ids(self) -> set[str]:
         """Ids of entries added or changed (what re-screening must look at)."""
@@ -81,6 +84,7 @@ class VersionDiff:
             "removed": len(self.removed),
             "changed": len(self.changed),
             "status_changes": len(self.status_changes),
+            "item_changes": len(self.item_changes),
             "per_list": per_list,
         }
 
@@ -96,6 +100,7 @@ class VersionDiff:
             "changed": [{"id": c.entry_id, "list": c.list, "name": c.name, "fields": c.fields} for c in self.changed],
             "status_changes": self.status_changes,
             "status_day": self.day,
+            "item_changes": self.item_changes,
         }
 
 

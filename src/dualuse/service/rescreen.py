@@ -17,7 +17,8 @@ changed. Instead of running the matcher over every stored counterparty:
    matcher (same thresholds and explanations as any screening); results on
    changed entries are the new hits.
 3. **Shipments**: the open or recent shipments of those counterparties, and
-   those whose last decision hit a changed or removed entry, are screened
+   those whose last decision hit a changed or removed entry (every open or
+   recent shipment when an item or rule changed status), are screened
    again (as of today, or their own later date) and recorded; new hits on
    changed entries open ``list_change`` alerts.
 4. **Counterparties** with a new hit and no open or recent shipment get a
@@ -332,6 +333,12 @@ def rescreen(
         for start in range(0, len(entry_ids), 500):
             touched.update(session.scalars(select(ShipmentHit.shipment_id).where(ShipmentHit.entry_id.in_(entry_ids[start : start + 500]))))
         open_ids = set(session.scalars(select(Alert.shipment_id).where(Alert.status.in_(OPEN_STATUSES), Alert.shipment_id.is_not(None))))
+        if diff.item_changes:
+            # an item or rule changed status: any open or recent shipment may be affected
+            touched.update(open_ids)
+            touched.update(
+                session.scalars(select(ShipmentRow.shipment_id).where((ShipmentRow.shipment_date >= horizon_day) | (ShipmentRow.last_screened_at >= horizon_at)))
+            )
         due: list[str] = []
         for start in range(0, len(touched), 500):
             chunk = sorted(touched)[start : start + 500]

@@ -32,7 +32,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dualuse.models.reference import LIST_IDS, ListEntry, ListInfo
+from dualuse.models.reference import LEGAL_LISTS, LIST_IDS, ListEntry, ListInfo
+from dualuse.importers import proposal
 from dualuse.refdata import store
 from dualuse.service import versions
 from dualuse.service.diff import VersionDiff, diff_entries
@@ -61,8 +62,10 @@ class PreparedUpdate:
     Attributes:
         files: the complete data files (``manifest.json`` included).
         version: its data version string.
-        source: what it was loaded from; source_kind: ``directory``, ``built``, ``ftm``.
+        source: what it was loaded from; source_kind: ``directory``, ``built``, ``ftm``, ``proposal``.
         notes: what the loader did (counts, ignored entities ...).
+        item_changes: control entries and measures whose status the update changes
+            (proposals; every open or recent shipment is then re-screened).
     """
 
     files: dict[str, bytes]
@@ -70,6 +73,7 @@ class PreparedUpdate:
     source: str
     source_kind: str
     notes: list[str] = field(default_factory=list)
+    item_changes: list[str] = field(default_factory=list)
 
     def entries(self) -> list[ListEntry]:
         """The new version's entries."""
@@ -151,8 +155,19 @@ def _entity_sort_key(entry: ListEntry) -> tuple:
     return (LIST_IDS.index(entry.list), natural_key(entry.id))
 
 
-def _compose(base: dict[str, bytes], entries: list[ListEntry], lists_named: set[str], as_of: dt.date, source_name: str, source_bytes: bytes) -> dict[str, bytes]:
-    """Data files with new entities, recomputed lists.json and manifest.json."""
+def _compose(
+    base: dict[str, bytes],
+    entries: list[ListEntry],
+    lists_named: set[str],
+    as_of: dt.date,
+    source_name: str,
+    source_bytes: bytes,
+    *,
+    replace_files: dict[str, bytes] | None = None,
+    source_key: str = "ftm-update",
+    dataset: str = "FollowTheMoney list update",
+) -> dict[str, bytes]:
+    """Data files with new entities (and ``replace_files``), recomputed lists.json and manifest.json."""
     from dualuse.refdata.build import lists as build_lists
     from dualuse.refdata.build.common import dump_json, dump_jsonl
     from dualuse.refdata.build.manifest import version_string
@@ -180,6 +195,7 @@ def _compose(base: dict[str, bytes], entries: list[ListEntry], lists_named: set[
         if name not in manifest["files"]:
             files[name] = packaged[name]
             manifest["files"][name] = dict(info)
+    files.update(replace_files or {})
     hashes: dict[str, str] = {}
     for name in manifest["files"]:
         content = files[name]
@@ -189,16 +205,16 @@ def _compose(base: dict[str, bytes], entries: list[ListEntry], lists_named: set[
     manifest["files"][store.LISTS]["records"] = len(out_infos)
     manifest["version"] = version_string(as_of.isoformat(), hashes)
     manifest["built"] = f"{as_of.isoformat()}T00:00:00Z"
-    manifest["sources"] = [s for s in manifest.get("sources", []) if s.get("key") != "ftm-update"] + [
+    manifest["sources"] = [s for s in manifest.get("sources", []) if s.get("key") != source_key] + [
         {
-            "key": "ftm-update",
+            "key": source_key,
             "path": source_name,
             "root": "update",
             "sha256": hashlib.sha256(source_bytes).hexdigest(),
             "as_of": as_of.isoformat(),
             "retrieved": dt.date.today().isoformat(),
             "licence": "as supplied with the update",
-            "dataset": "FollowTheMoney list update",
+            "dataset": dataset,
             "upstream": source_name,
         }
     ]
@@ -252,6 +268,7 @@ def prepare(
     if not path.exists():
         raise UpdateError([f"{path} does not exist; expected a data directory or a FollowTheMoney JSON-lines file"], source)
     notes: list[str] = []
+    item_changes: list[str] = []
     if path.is_dir():
         if (path / store.MANIFEST).is_file() and (path / store.ENTITIES).is_file():
             try:
@@ -272,6 +289,9 @@ def prepare(
                 ],
                 source,
             )
+    elif proposal.is_proposal(path):
+        files, notes, item_changes = _files_of_proposal(db, path)
+        kind = "proposal"
     else:
         if path.suffix.lower() not in FTM_SUFFIXES:
             raise UpdateError([f"{path}: expected a FollowTheMoney JSON-lines file (.jsonl, .ndjson, .json) or a directory"], source)
@@ -296,7 +316,44 @@ def prepare(
     except (KeyError, ValueError) as error:
         raise UpdateError([f"manifest.json has no version ({error})"], source) from None
     _validate(files, source)
-    return PreparedUpdate(files=files, version=version, source=source, source_kind=kind, notes=notes)
+    return PreparedUpdate(files=files, version=version, source=source, source_kind=kind, notes=notes, item_changes=item_changes)
+
+
+def _files_of_proposal(db: Database, path: Path) -> tuple[dict[str, bytes], list[str], list[str]]:
+    """The live version's files with a proposal applied (:mod:`dualuse.importers.proposal`)."""
+    from dualuse.decision.horizon import apply_measure_statuses
+    from dualuse.importers import proposal as proposals
+    from dualuse.models.knowledge import Knowledge
+    from dualuse.rules.loader import load_rules
+
+    try:
+        plan = proposals.read(path)
+    except proposals.ProposalError as error:
+        raise UpdateError(error.problems, str(path)) from None
+    live = versions.current(db)
+    base = versions.files_of(db, live.seq)
+    notes = [f"proposal from {plan.source_kind} {Path(plan.source).name} ({plan.instrument.citation if plan.instrument else 'no instrument'}): {plan.counts()}"]
+    if plan.base_version != live.version:
+        notes.append(f"the proposal was read against {plan.base_version}; the live version is {live.version}: applied to the live version")
+    knowledge = Knowledge.model_validate_json(base.get(store.KNOWLEDGE) or proposals.versions_packaged_knowledge())
+    try:
+        entries, catalogue, knowledge_bytes, item_changes = proposals.apply_to_files(plan, base, apply_measure_statuses(load_rules(), knowledge))
+    except proposals.ProposalError as error:
+        raise UpdateError(error.problems, str(path)) from None
+    named = {op.entry.list for op in plan.operations if isinstance(op, proposals.AddEntry)}
+    old_infos = {i["id"]: i for i in json.loads(base[store.LISTS].decode("utf-8"))}
+    # the lists' data date never goes back; a newer instrument moves it forward
+    old_dates = [dt.date.fromisoformat(i["data_date"]) for i in old_infos.values() if i["id"] in LEGAL_LISTS]
+    day = max([*old_dates, *([plan.instrument.published] if plan.instrument and plan.instrument.published else [])])
+    files = _compose(
+        base, entries, named, day, Path(plan.source).name, path.read_bytes(),
+        replace_files={store.CATALOGUE: catalogue, store.KNOWLEDGE: knowledge_bytes},
+        source_key="proposal-update", dataset=f"proposed update ({plan.source_kind} import)",
+    )
+    notes.extend(plan.notes)
+    if item_changes:
+        notes.append("status changes of items or rules: " + ", ".join(item_changes))
+    return files, notes, item_changes
 
 
 def apply(
@@ -320,6 +377,7 @@ def apply(
     old_entries = versions.entries_of(db, old)
     new_entries = prepared.entries()
     diff = diff_entries(old_entries, new_entries, old.version, prepared.version, today)
+    diff.item_changes = list(prepared.item_changes)
     with db.write() as session:
         existing = session.query(ListVersion).filter(ListVersion.version == prepared.version).one_or_none()
         if existing is not None:

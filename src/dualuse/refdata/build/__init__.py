@@ -21,6 +21,8 @@ One module per job:
 * :mod:`.curated_items`  item announcements, clean names, parameters, suspended items
 * :mod:`.catalogue_report` catalogue_quality.md
 * :mod:`.hs`             HS 2022 descriptions
+* :mod:`.knowledge`      knowledge.json (horizon, instruments, notes); citations by instrument URL
+* :mod:`.official_listings` entries recorded from official notices the snapshot lacks
 * :mod:`.lists`          lists.json
 * :mod:`.manifest`       manifest.json (version, hashes, sources)
 
@@ -31,6 +33,7 @@ written.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +45,11 @@ from . import (
     hs,
     jp_defense,
     jp_listed,
+    knowledge,
     lists,
     manifest,
     mofcom_lists,
+    official_listings,
     org_types,
     readings,
     relations,
@@ -52,6 +57,7 @@ from . import (
     us_military,
 )
 from .common import BuildError, dump_json, dump_jsonl, natural_key
+from .mode import mofcom_data_date, update_mode
 
 __all__ = ["BuildError", "BuildSummary", "build", "default_paths"]
 
@@ -80,6 +86,10 @@ class BuildSummary:
     parents_resolved: int
     supplements_applied: int
     files: list[str] = field(default_factory=list)
+    horizon: str = ""
+    cited_by_instrument: int = 0
+    official_listings: int = 0
+    official_skipped: list[str] = field(default_factory=list)
 
 
 def _entry_sort_key(entry: ListEntry) -> tuple:
@@ -102,11 +112,19 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
     if not source_dir.is_dir():
         raise BuildError(f"source directory {source_dir} does not exist")
 
+    # What the data knows: horizon, instruments, notes.
+    know = knowledge.load(curated_dir)
+    if update_mode() is not None and mofcom_data_date() > know.horizon.isoformat():
+        # a newer snapshot: its sources were checked up to its own stamp
+        know = know.model_copy(update={"horizon": dt.date.fromisoformat(mofcom_data_date()), "horizon_basis": f"the asOf stamp of the updated {mofcom_lists.CN_LISTS.path}"})
+
     # MOFCOM lists and the Japanese names.
     cn = mofcom_lists.convert(source_dir)
+    cited = knowledge.cite_by_instrument(cn, know)
     cn_by_id = {e.id: e for e in cn}
     jp_listed.cross_check_transcription(source_dir, cn_by_id)
     parents = jp_listed.merge_names(source_dir, cn_by_id)
+    official, official_skipped = official_listings.convert(curated_dir, know, cn)
 
     # Japanese reference lists.
     jp_mil, same_as = jp_defense.convert_military(source_dir, {e.id: e.name for e in cn})
@@ -120,7 +138,7 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
     us_mil = us_military.convert(curated_dir)
     us_as_of = us_military.curated_as_of(curated_dir)
 
-    entries: list[ListEntry] = [*cn, *jp_mil, *jp_def, *us_mil]
+    entries: list[ListEntry] = [*cn, *official, *jp_mil, *jp_def, *us_mil]
     by_id: dict[str, ListEntry] = {}
     for e in entries:
         if e.id in by_id:
@@ -135,6 +153,7 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
 
     # Catalogue, HS, lists.
     cat = catalogue.convert(source_dir, curated_dir)
+    knowledge.name_interval_instruments(entries, cat.entries, know)
     report = catalogue_report.render(cat)
     hs_map = hs.convert(source_dir)
     infos = lists.build(entries, us_as_of)
@@ -151,6 +170,7 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
     _write(out_dir / "catalogue_quality.md", report)
     legal_forms = org_types.convert(source_dir)
     _write(out_dir / "legal_forms.json", dump_json(legal_forms))
+    _write(out_dir / "knowledge.json", dump_json(know.model_dump(mode="json", exclude_none=True)))
     counts = {
         "entities.jsonl": len(entries),
         "lists.json": len(infos),
@@ -158,6 +178,7 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
         "hs6.json": len(hs_map),
         "catalogue_quality.md": 1,
         "legal_forms.json": len(legal_forms["forms"]),
+        "knowledge.json": 1,
     }
     overrides = {"us-military-users": us_as_of.isoformat(), "entity-supplements": us_as_of.isoformat()}
     man = manifest.build(out_dir, source_dir, curated_dir, counts, overrides)
@@ -175,4 +196,8 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
         parents_resolved=parents_resolved,
         supplements_applied=supplements_applied,
         files=[*manifest.DATA_FILES, manifest.MANIFEST],
+        horizon=know.horizon.isoformat(),
+        cited_by_instrument=cited,
+        official_listings=len(official),
+        official_skipped=official_skipped,
     )

@@ -121,7 +121,8 @@ REGIME_UNNUMBERED_NOTES: dict[tuple[str, str, str], str] = {
     (MOFCOM, "decision", "2026-08-05"): (
         "The dataset calls this instrument a decision (商务部决定) and gives no number. regime.md §1.5 "
         "mentions MOFCOM Orders 2026 No. 2 and No. 3 of the same date covering US parties including "
-        "Compliance Testing LLC, but does not say which instrument lists it; no number is assigned."
+        "Compliance Testing LLC, but does not say which instrument lists it; no number is assigned here "
+        "(the build cites it as Order 2026 No. 3 by its official URL, data-sources/curated/knowledge.yaml)."
     ),
 }
 

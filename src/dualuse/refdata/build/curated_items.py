@@ -116,6 +116,7 @@ def load(curated_dir: Path) -> CuratedItems:
                 end=_date(s.get("end"), where + ".suspended.end"),
                 source_url=s.get("url"),
                 note=f"Suspended by {s.get('by')} from {s.get('start')} until {s.get('end')} (regime.md §3.7).",
+                instrument=s.get("by"),
             )
         announcements.append(
             Announcement(

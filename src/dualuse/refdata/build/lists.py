@@ -7,7 +7,7 @@ import datetime as dt
 from dualuse.models.reference import LIST_IDS, ListEntry, ListInfo
 
 from .mode import mofcom_data_date
-from .sources import CN_LISTS, JP_DEFENSE, JP_KB_DATE, JP_MILITARY, US_MILITARY
+from .sources import CN_LISTS, JP_DEFENSE, JP_KB_DATE, JP_MILITARY, OFFICIAL_LISTINGS, US_MILITARY
 
 _MOFCOM_SOURCE = f"{CN_LISTS.dataset}; {CN_LISTS.upstream}"
 
@@ -34,7 +34,7 @@ LIST_META: dict[str, dict[str, str]] = {
         "name_en": "Countermeasure list (Anti-Foreign Sanctions Law)",
         "name_zh": "反制清单",
         "legal_basis": "Anti-Foreign Sanctions Law Arts. 3-6, 9, 15",
-        "source": _MOFCOM_SOURCE,
+        "source": f"{_MOFCOM_SOURCE}; MOFCOM and MFA notices recorded in {OFFICIAL_LISTINGS.path}",
     },
     "JP-MIL": {
         "name_en": "Japanese military users (reference)",

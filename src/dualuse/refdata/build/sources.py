@@ -133,6 +133,26 @@ CONTROL_ITEMS = RawSource(
     root="repo",
 )
 
+KNOWLEDGE = RawSource(
+    key="knowledge",
+    path="data-sources/curated/knowledge.yaml",
+    dataset="curated knowledge horizon, official instruments (numbers, URLs) and notes that are not instruments",
+    upstream="this repository (each instrument and note cites its source; regime.md, updates-2026-08-to-10.md)",
+    as_of="2026-12-07",
+    licence="Apache-2.0 (this project)",
+    root="repo",
+)
+OFFICIAL_LISTINGS = RawSource(
+    key="official-listings",
+    path="data-sources/curated/official_listings.yaml",
+    dataset="curated list entries recorded from official notices the MOFCOM snapshot lacks (MFA countermeasures, Order 2025 No. 5)",
+    upstream="this repository (each entry cites its instrument's official URL)",
+    as_of="2026-12-07",
+    licence="Apache-2.0 (this project); official notices are not copyrighted (PRC Copyright Law Art. 5)",
+    root="repo",
+    required=False,
+)
+
 RIGOUR_ORG_TYPES = RawSource(
     key="rigour-org-types",
     path="raw/rigour-org-types/org_types.yml",
@@ -155,6 +175,8 @@ ALL_SOURCES: tuple[RawSource, ...] = (
     US_MILITARY,
     ENTITY_SUPPLEMENTS,
     CONTROL_ITEMS,
+    KNOWLEDGE,
+    OFFICIAL_LISTINGS,
     RIGOUR_ORG_TYPES,
 )
 
