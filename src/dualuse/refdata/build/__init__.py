@@ -21,6 +21,7 @@ One module per job:
 * :mod:`.curated_items`  item announcements, clean names, parameters, suspended items
 * :mod:`.catalogue_report` catalogue_quality.md
 * :mod:`.hs`             HS 2022 descriptions
+* :mod:`.reference_text` English reference text per code (US CCL, same number)
 * :mod:`.lists`          lists.json
 * :mod:`.manifest`       manifest.json (version, hashes, sources)
 
@@ -47,6 +48,7 @@ from . import (
     mofcom_lists,
     org_types,
     readings,
+    reference_text,
     relations,
     supplements,
     us_military,
@@ -137,6 +139,7 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
     cat = catalogue.convert(source_dir, curated_dir)
     report = catalogue_report.render(cat)
     hs_map = hs.convert(source_dir)
+    ref_texts = reference_text.convert(source_dir, cat.entries)
     infos = lists.build(entries, us_as_of)
 
     # Write.
@@ -148,6 +151,7 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
         dump_jsonl(c.model_dump(mode="json", exclude_none=True) for c in cat.entries),
     )
     _write(out_dir / "hs6.json", dump_json(hs_map))
+    _write(out_dir / "reference_text.jsonl", dump_jsonl(r.model_dump(mode="json") for r in ref_texts))
     _write(out_dir / "catalogue_quality.md", report)
     legal_forms = org_types.convert(source_dir)
     _write(out_dir / "legal_forms.json", dump_json(legal_forms))
@@ -158,6 +162,7 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
         "hs6.json": len(hs_map),
         "catalogue_quality.md": 1,
         "legal_forms.json": len(legal_forms["forms"]),
+        "reference_text.jsonl": len(ref_texts),
     }
     overrides = {"us-military-users": us_as_of.isoformat(), "entity-supplements": us_as_of.isoformat()}
     man = manifest.build(out_dir, source_dir, curated_dir, counts, overrides)

@@ -133,6 +133,19 @@ CONTROL_ITEMS = RawSource(
     root="repo",
 )
 
+CONTROL_ENGLISH = RawSource(
+    key="control-list-english",
+    path="raw/control-list-english/control_codes_en.jsonl",
+    dataset="English reference text per control code: US Commerce Control List (15 CFR 774 Supp. 1) text under the same number, "
+    "with the CCL paragraph it came from and its correspondence (same-code / doubtful)",
+    upstream="github.com/IAPS-AI/commoditybench data/ccl/ccl_supp1.xml @ 5b938676c33f3a732d549503a4607af91b9621a7 "
+    "(eCFR about 2026-06-24), parsed by raw/control-list-english/build.py",
+    as_of="2026-06-24",
+    licence="public domain (work of the US federal government, 17 U.S.C. 105); repository MIT. "
+    "A retrieval aid only: not the Chinese legal text",
+    retrieved="2026-12-07",
+)
+
 RIGOUR_ORG_TYPES = RawSource(
     key="rigour-org-types",
     path="raw/rigour-org-types/org_types.yml",
@@ -156,6 +169,7 @@ ALL_SOURCES: tuple[RawSource, ...] = (
     ENTITY_SUPPLEMENTS,
     CONTROL_ITEMS,
     RIGOUR_ORG_TYPES,
+    CONTROL_ENGLISH,
 )
 
 # Dates used across modules.
