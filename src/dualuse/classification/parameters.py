@@ -44,8 +44,18 @@ UNITS: dict[str, tuple[str, float]] = {
     "m3": ("volume", 1.0), "L": ("volume", 1e-3),
     "km/h": ("speed", 1.0),
     "A": ("current", 1.0), "kA": ("current", 1e3),
-    "kV": ("voltage", 1.0),
+    "V": ("voltage", 1e-3), "kV": ("voltage", 1.0),
     "cN/dtex": ("tenacity", 1.0),
+    "ms": ("time", 1e-3 / 3600),
+    "Hz": ("frequency", 1e-6), "kHz": ("frequency", 1e-3), "MHz": ("frequency", 1.0), "GHz": ("frequency", 1e3),
+    "N": ("force", 1e-3), "kN": ("force", 1.0),
+    "g": ("mass", 1e-3), "kg": ("mass", 1.0), "t": ("mass", 1e3),
+    "°/h": ("drift", 1.0), "°/s": ("drift", 3600.0),
+    "°C": ("temperature", 1.0), "K": ("temperature", 1.0),  # K is converted with its offset in convert()
+    "Pa": ("pressure", 1e-6),
+    "J": ("energy", 1.0), "kJ": ("energy", 1e3),
+    "cm3": ("volume", 1e-6),
+    "mm/µs": ("writing_speed", 1.0),
 }
 
 
@@ -126,6 +136,9 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
         return value
     if from_unit not in UNITS or to_unit not in UNITS or UNITS[from_unit][0] != UNITS[to_unit][0]:
         raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
+    if UNITS[from_unit][0] == "temperature":  # 0 °C = 273.15 K
+        celsius = value - 273.15 if from_unit == "K" else value
+        return celsius + 273.15 if to_unit == "K" else celsius
     return value * UNITS[from_unit][1] / UNITS[to_unit][1]
 
 
@@ -158,9 +171,16 @@ _UNIT_ALIASES = {
     "μm": "µm", "微米": "µm", "毫米": "mm", "千米": "km", "公里": "km", "米": "m", "瓦": "W", "千瓦": "kW",
     "小时": "h", "分钟": "min", "Mpa": "MPa", "mpa": "MPa", "gpa": "GPa", "立方米": "m3", "m³": "m3",
     "g/cm³": "g/cm3", "cm²": "cm2", "平方厘米": "cm2", "升": "L", "％": "%",
+    "千牛": "kN", "牛": "N", "千克": "kg", "公斤": "kg", "克": "g", "吨": "t", "兆赫": "MHz", "吉赫": "GHz",
+    "°/hr": "°/h", "º/h": "°/h", "度/小时": "°/h", "℃": "°C", "摄氏度": "°C", "cm³": "cm3", "khz": "kHz", "mhz": "MHz", "ghz": "GHz",
+    "kn": "kN", "hz": "Hz", "µs": "µs", "μs": "µs", "微秒": "µs", "纳秒": "ns", "毫秒": "ms", "千伏": "kV", "伏": "V", "安": "A", "千安": "kA",
 }
 _NUM = r"(\d+(?:\.\d+)?)"
-_UNIT_RE = r"(%|％|ppm|nm|µm|μm|um|mm|cm2|cm²|cm|km/h|km|m3|m³|m2|m|inch|ns|µs|us|min|h|kW|MW|W|MPa|Mpa|GPa|kPa|g/cm3|g/cm³|cN/dtex|kA|A|kV|L|微米|毫米|千米|公里|米|千瓦|瓦|小时|分钟|立方米|平方厘米|升)"
+_UNIT_RE = (
+    r"(%|％|ppm|nm|µm|μm|um|mm/µs|mm|cm2|cm²|cm3|cm³|cm|km/h|km|m3|m³|m2|°/h|°/hr|º/h|°/s|°C|℃|m|inch|ns|µs|μs|us|ms|min|h|"
+    r"kW|MW|W|MPa|Mpa|GPa|kPa|Pa|g/cm3|g/cm³|cN/dtex|kA|A|kV|V|kN|N|kHz|MHz|GHz|Hz|kg|t|g|kJ|J|K|L|"
+    r"微米|毫米|千米|公里|米|千瓦|瓦|小时|分钟|立方米|平方厘米|升|千牛|千克|公斤|兆赫|吉赫|摄氏度|度/小时|微秒|纳秒|毫秒|千伏)"
+)
 
 
 def _unit(raw: str) -> str:
@@ -295,7 +315,7 @@ def parse_quantities(text: str) -> QueryParameters:
         dims = tuple(convert(float(x), unit, "mm") for x in m.groups()[:3] if x)
         out.quantities.append(Quantity(max(dims), "mm", _context(lowered, m.start(), m.end()), dims))
         residue = residue.replace(m.group(0), " ")
-    taken = [(m.start(), m.end()) for m in _DIMS.finditer(norm)]
+    taken = [(m.start(), m.end()) for m in _DIMS.finditer(norm)] + [(m.start(), m.end()) for m in _PURITY_N.finditer(norm)]
     for m in _QUANTITY.finditer(norm):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -335,11 +355,11 @@ def assign(params: list[ControlParameter], query: QueryParameters) -> dict[str, 
         if name in names:
             given[name] = value
     by_dimension: dict[str, list[ParameterSpec]] = {}
-    for name in names:
-        spec = PARAMETERS.get(name)
-        dim = dimension(spec.unit) if spec else None
-        if dim:
-            by_dimension.setdefault(dim, []).append(spec)
+    for p in params:
+        spec = PARAMETERS.get(p.name) or ParameterSpec(p.name, p.unit, tuple(w for w in p.name.split("_")[:-1] if len(w) > 2))
+        dim = dimension(p.unit or spec.unit) or dimension(spec.unit)
+        if dim and all(s.name != spec.name for s in by_dimension.get(dim, [])):
+            by_dimension.setdefault(dim, []).append(ParameterSpec(spec.name, p.unit or spec.unit, spec.words))
     for q in query.quantities:
         if q.dims and "block_mm" in names and len(q.dims) >= 2:
             given["block_mm"] = sorted(q.dims, reverse=True)

@@ -250,8 +250,12 @@ class ControlParameter(BaseModel):
         unit: canonical unit (``%``, ``mm``, ``h``, ``kW`` ...; empty for booleans).
         alternative: index of the alternative the condition belongs to.
         text: what the entry says, as printed (Chinese).
-        source: ``curated`` (table in ``data-sources/curated/control_items.yaml``)
-            or ``extracted`` (parsed from the catalogue text).
+        source: ``curated`` (table in ``data-sources/curated/control_items.yaml``),
+            ``extracted`` (parsed from the catalogue text; a number the
+            English reference text of the same number confirms), or
+            ``reference`` (the reference text states a threshold the Chinese
+            text does not confirm: ``value`` is ``None``, so it marks the
+            entry as turning on this parameter but never decides).
         citation: the announcement or catalogue the threshold comes from.
     """
 
@@ -263,7 +267,7 @@ class ControlParameter(BaseModel):
     unit: str = ""
     alternative: int = 0
     text: str = ""
-    source: Literal["curated", "extracted"] = "curated"
+    source: Literal["curated", "extracted", "reference"] = "curated"
     citation: str = ""
 
 

@@ -22,6 +22,7 @@ One module per job:
 * :mod:`.catalogue_report` catalogue_quality.md
 * :mod:`.hs`             HS 2022 descriptions
 * :mod:`.reference_text` English reference text per code (US CCL, same number)
+* :mod:`.thresholds`     thresholds read from the Chinese text with the reference text's help
 * :mod:`.lists`          lists.json
 * :mod:`.manifest`       manifest.json (version, hashes, sources)
 
@@ -49,6 +50,7 @@ from . import (
     org_types,
     readings,
     reference_text,
+    thresholds,
     relations,
     supplements,
     us_military,
@@ -137,9 +139,10 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
 
     # Catalogue, HS, lists.
     cat = catalogue.convert(source_dir, curated_dir)
-    report = catalogue_report.render(cat)
     hs_map = hs.convert(source_dir)
     ref_texts = reference_text.convert(source_dir, cat.entries)
+    thresholds.derive(cat.entries, {r.code: r for r in ref_texts})
+    report = catalogue_report.render(cat)
     infos = lists.build(entries, us_as_of)
 
     # Write.
