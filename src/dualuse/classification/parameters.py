@@ -27,6 +27,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from dualuse.models.reference import ControlParameter
 
@@ -250,15 +254,19 @@ class QueryParameters:
         quantities: numbers with units.
         flags: booleans stated in words (``bvlos``, ``contains_dy`` ...).
         named: values tied to a parameter by a pattern (``W80Cu20`` ->
-            ``tungsten_percent`` 80; ``6N`` -> ``purity_percent`` 99.9999).
+            ``tungsten_percent`` 80; ``6N`` -> ``purity_percent`` 99.9999;
+            an alloy designation such as ``7075`` or ``Ti-6Al-4V`` ->
+            ``tensile_strength_mpa``, see ``materials.yaml``).
         text: the query with numbers, units and these patterns removed
             (what the retrieval should search for).
+        sources: where a named value comes from (the designation and its standard).
     """
 
     quantities: list[Quantity] = field(default_factory=list)
     flags: dict[str, bool] = field(default_factory=dict)
     named: dict[str, float] = field(default_factory=dict)
     text: str = ""
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
@@ -272,6 +280,19 @@ _ALLOY_W = re.compile(r"\bW\s?(\d{2})\s?(?:Cu|Ag|Ni)\s?\d{0,2}", re.I)
 _DIMS = re.compile(r"(\d+(?:\.\d+)?)\s*[×xX*]\s*(\d+(?:\.\d+)?)(?:\s*[×xX*]\s*(\d+(?:\.\d+)?))?\s*(mm|cm|m)\b")
 _QUANTITY = re.compile(r"(?<![A-Za-z0-9])" + _NUM + r"\s*(千瓦|瓦|ワット|キロワット|分間|分钟|分|時間|小时|h(?:ours?|rs?)?\b|min(?:utes?|s)?\b|" + _UNIT_RE[1:-1] + r")(?![A-Za-z])", re.I)
 _JA_UNITS = {"ワット": "W", "キロワット": "kW", "分間": "min", "分": "min", "時間": "h"}
+
+
+@lru_cache(maxsize=1)
+def material_grades() -> tuple[tuple[re.Pattern, str, float, str], ...]:
+    """Alloy designations with the strength they are capable of (``materials.yaml``): (pattern, parameter, value, note)."""
+    data = yaml.safe_load(resources.files("dualuse.classification").joinpath("materials.yaml").read_text(encoding="utf-8"))
+    out = []
+    for name, rows in data.items():
+        for i, row in enumerate(rows):
+            if not (isinstance(row, list) and len(row) == 3):
+                raise ValueError(f"materials.yaml: {name}[{i}]: expected [pattern, value, note]")
+            out.append((re.compile(row[0], re.I), name, float(row[1]), str(row[2])))
+    return tuple(out)
 
 
 def _canonical_unit(raw: str) -> str | None:
@@ -307,6 +328,12 @@ def parse_quantities(text: str) -> QueryParameters:
             residue = re.sub(pattern, " ", residue, flags=re.I)
     for m in _ALLOY_W.finditer(norm):
         out.named["tungsten_percent"] = float(m.group(1))
+    for pattern, name, value, note in material_grades():
+        m = pattern.search(norm)
+        if m and name not in out.named:
+            out.named[name] = value
+            out.sources[name] = f"{m.group(0)}: {note}"
+            residue = residue.replace(m.group(0), " ")
     for m in _PURITY_N.finditer(norm):
         out.named["purity_percent"] = round(100 - 10 ** (2 - int(m.group(1))), 8)
         residue = residue.replace(m.group(0), " ")

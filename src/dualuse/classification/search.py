@@ -79,15 +79,15 @@ from dualuse.text.fold import fold_cjk
 BM25_K1 = 1.2
 BM25_B = 0.75
 NAME_BOOST = 3
-MIN_DESCRIPTION_SCORE = 0.35  # coverage of the query's information; below: not a candidate
-MIN_OWN_SCORE = 0.15  # coverage by the entry's own text needed to decide `controlled` (the reference text never decides alone)
+MIN_DESCRIPTION_SCORE = 0.42  # coverage of the query's information; below: not a candidate
+MIN_OWN_SCORE = 0.1  # coverage by the entry's own text needed to decide `controlled` (the reference text never decides alone)
 CLOSE_SCORE = 0.85  # candidates within this share of the best one are kept together
 COMPETE_SCORE = 0.9  # a candidate with thresholds this close to a threshold-free best one makes the result depend on parameters
-MIN_CONTROLLED_SCORE = 0.45  # a description decides `controlled` only above this coverage
+MIN_CONTROLLED_SCORE = 0.5  # a description decides `controlled` only above this coverage
 HS_TEXT_SCORE = 0.3  # an HS description must cover this share with an entry's *name* to make it a candidate
 UNKNOWN_TERM_IDF = 6.0  # weight of a query term no entry has (it still counts in the best possible score)
 ANCHOR_IDF = 2.0  # a matched word at least this rare says what the item is
-HEAD_FREE_SCORE = 0.8  # below this coverage an English candidate must match the item's head word (alloy, engine, pencil)
+HEAD_FREE_SCORE = 0.6  # below this coverage an English candidate must match the item's head word (alloy, engine, pencil)
 GOODS_COVER = 0.5  # a candidate must cover this share of the goods words to outweigh everyday-goods evidence
 REF_WEIGHT = {"same-code": 1.0, "content": 0.7, "doubtful": 0.4}
 HS_FIELD_WEIGHT = 0.5
@@ -526,6 +526,12 @@ class CatalogueSearch:
             failed = "; ".join(f"{c.code}: {', '.join(c.checks)}" for c in close[:3])
             return Lookup(query, "description", "not_controlled", tuple(ordered[:limit]), f"the item fails the thresholds of the matching entries ({failed})", as_of=day)
         top = alive[0]
+        # among equally good candidates, one whose thresholds the item meets says the most
+        met = [c for c in alive if c.decision == "met" and c.score >= COMPETE_SCORE * top.score]
+        if met and top.decision != "met":
+            top = met[0]
+            alive = [top, *[c for c in alive if c is not top]]
+            ordered = alive + [c for c in ordered if c not in alive]
         rivals = [c for c in alive[1:] if c.score >= COMPETE_SCORE * top.score and c.decision == "unknown"]
         covered = self._complements.get(top.code, set())
         rivals = [c for c in rivals if c.code not in covered and top.code not in self._complements.get(c.code, set())]
@@ -556,10 +562,10 @@ class CatalogueSearch:
         return Lookup(query, "description", status, tuple(ordered[:limit]), why, needed, day)
 
     def _share(self, index: int, terms: list[str]) -> float:
-        """The idf share of ``terms`` that entry ``index`` has in its own or reference text."""
+        """The idf share of ``terms`` that entry ``index`` has in its own (catalogue) text."""
         bare = {t.lstrip("~?^") for t in terms}
         total = sum(self._idf.get(t, UNKNOWN_TERM_IDF) for t in bare) or 1.0
-        have = set(self._own[index]) | set(self._ref[index])
+        have = set(self._own[index])
         return sum(self._idf[t] for t in bare if t in have) / total
 
     def _rank(self, terms: list[str], query_elements: set[str] | None = None) -> list[tuple[_Match, float]]:

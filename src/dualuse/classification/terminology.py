@@ -227,7 +227,7 @@ FORM_WORDS = frozenset(
     "sample samples specimen specimens vial vials ampoule ampoules bottle bottles bag bags carton cartons drum drums "
     "box boxes set sets kit kits unit units model size sizes grade grades research reference commercial technical "
     "laboratory lab new used spare flakes forged cast rolled drawn demonstrator prototype live freeze dried "
-    "anhydrous solution aqueous industrial electronic".split()
+    "anhydrous solution aqueous industrial electronic powder powders".split()
 )
 _PURPOSE_EN = re.compile(r"\b(?:for|used\s+(?:in|for)|intended\s+for|suitable\s+for)\b([^,;()]*)", re.I)
 _PURPOSE_CJK = re.compile(r"(?:用于|用於|適用于|適用於)([^，,；;（(]*)|([\u3040-\u30ff\u3400-\u9fffA-Za-z0-9]{2,}?)(?:用|向け)(?=$|[\s，,、；;）)])")
@@ -350,9 +350,12 @@ def head_word(text: str) -> str | None:
     item, _ = split_purpose(text)
     first = re.split(r"[,;(（]", unicodedata.normalize("NFKC", item))[0]
     words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", first)
-    for word in reversed(words):
-        low = word.casefold()
+    phrases = {e for c in _concepts() for e in c.en if " " in e}
+    for k in range(len(words) - 1, -1, -1):
+        low = words[k].casefold()
+        if k > 0 and f"{words[k - 1].casefold()} {low}" in phrases:
+            return f"{words[k - 1]} {words[k]}"  # a terminology phrase (crystal bar, test stand) names the item as a whole
         if re.search(r"\d", low) or len(low) < 3 or low in _STOP or _stem(low) in _FORM_STEMS:
             continue
-        return word
+        return words[k]
     return None

@@ -70,7 +70,7 @@ _CHARACTERISTICS = re.compile(r"having (?:all|both|any|either|one or more) of th
 _CONTENT = re.compile(r"contain\w*\s+(?:more|less) than\s+[\d.]+\s*%[^,;.]*|[\d.]+\s*%\s*(?:\(?by weight\)?)")
 _MIXTURE = re.compile(r"contain\w*\s+(?:more|less) than\s*$|by weight\s*$")
 _CONTEXT_WORDS = (
-    "thrust", "drift", "bias", "diameter", "length", "width", "thickness", "depth", "pressure", "temperature", "power", "frequency",
+    "thrust", "drift", "bias", "tensile strength", "diameter", "length", "width", "thickness", "depth", "pressure", "temperature", "power", "frequency",
     "voltage", "current", "energy", "mass", "weight", "volume", "capacity", "purity", "speed", "velocity", "density", "strength",
     "resolution", "accuracy", "range", "endurance", "altitude", "flow", "wavelength", "time", "delay", "rate", "area", "size",
 )
@@ -120,7 +120,7 @@ def english_thresholds(text: str) -> list[tuple[str | None, float, str, str, str
     for start, op, value, unit, snippet in sorted(found):
         before = low[max(0, start - 90) : start]
         words = [w for w in _CONTEXT_WORDS if re.search(r"\b" + w + r"\b", before)]
-        word = max(words, key=lambda w: before.rfind(w)) if words else ""
+        word = max(words, key=lambda w: (before.rfind(w) + len(w), len(w))) if words else ""
         out.append((op, value, unit, word, snippet))
     return out
 
@@ -172,7 +172,8 @@ def derive(entries: list[ControlEntry], references: dict[str, ReferenceText]) ->
     changed = 0
     for pos, entry in enumerate(export):
         ref = references.get(entry.code)
-        if entry.parameters or not entry.in_catalogue or not _usable(ref):
+        if entry.parameters or not entry.in_catalogue or not _usable(ref) or (entry.name_source or "").startswith("curated"):
+            # curated entries (the item announcements) carry their own parameter table: an empty one means none
             continue
         assert ref is not None
         body = ref.text_en if ref.level == "sub-item" else ref.text_en
@@ -190,7 +191,7 @@ def derive(entries: list[ControlEntry], references: dict[str, ReferenceText]) ->
                 base = (round(convert(value, unit, _base_unit(unit)), 9), _base_unit(unit))
             except ValueError:
                 continue
-            name = f"{word or UNITS[unit][0]}_{suffix}".replace(" ", "_")
+            name = f"{word or UNITS[unit][0]}_{suffix}".replace(" ", "_")  # e.g. tensile_strength_mpa, diameter_mm (canonical names)
             if name == "purity_percent" or (word == "" and suffix == "percent"):
                 name = "purity_percent" if "purity" in word or word == "" else name
             confirmed = op is not None and base in printed
