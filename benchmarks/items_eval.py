@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -52,8 +53,11 @@ def held_out(row: dict[str, str]) -> bool:
 def run_items(expected: Path, score_py: Path, workdir: Path, verbose: bool) -> tuple[str, tuple[float, float, int] | None]:
     """Classify ``expected``'s queries with the CLI and score them; return the report and its headline figures."""
     out = workdir / (expected.stem + ".out.jsonl")
+    # a records database of its own (none): the packaged data, not a live list version of the user's database
+    env = {**os.environ, "DUALUSE_DB": str(workdir / "no-records.db")}
+    env.pop("DUALUSE_DATA_DIR", None)
     with out.open("wb") as handle:
-        subprocess.run([sys.executable, "-m", "dualuse", "item", "--file", str(expected), "--format", "jsonl"], check=True, stdout=handle)
+        subprocess.run([sys.executable, "-m", "dualuse", "item", "--file", str(expected), "--format", "jsonl"], check=True, stdout=handle, env=env)
     cmd = [sys.executable, str(score_py), "items", str(expected), str(out)] + (["-v"] if verbose else [])
     report = subprocess.run(cmd, check=False, capture_output=True, text=True).stdout
     m = _HEADLINE.search(report)
