@@ -64,6 +64,12 @@ def run_items(expected: Path, score_py: Path, workdir: Path, verbose: bool) -> t
     return report, (float(m.group(1)), float(m.group(2)), int(m.group(3))) if m else None
 
 
+def run_dev(eval_dir: Path, workdir: Path) -> tuple[str, bool]:
+    """The shared development set only (for ``benchmarks/eval_dev.py``): its report and whether the dev targets are met."""
+    report, figures = run_items(eval_dir / "items_dev.csv", eval_dir / "score.py", workdir, False)
+    return report, _meets(figures, TARGETS["dev"])
+
+
 def _split(workdir: Path) -> dict[str, Path]:
     with WIDE.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)

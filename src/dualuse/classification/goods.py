@@ -207,5 +207,7 @@ class GoodsReader:
         if share < 0.75 or self.is_listed(code):
             return None
         matched = tuple(w for w in dict.fromkeys(words) if w in self._sub[code])
+        if len(matched) < 2:
+            return None  # one shared word is no evidence of what the goods are
         return GoodsEvidence(code, matched, "HS 2022 description", self.hs6.get(code, ""), round(share, 3))
 

@@ -460,11 +460,13 @@ class CatalogueSearch:
                     ranked.append((m.index, cover))
         in_heading = [i for i, e in enumerate(self._docs) if any(h.startswith(heading) for h in e.hs_codes)]
         if in_heading:
+            # entries whose names match the HS description first, then the other entries of the heading
             by_text = dict(ranked)
-            ranked = sorted(((i, max(by_text.get(i, 0.0), 0.3)) for i in in_heading), key=lambda kv: (-kv[1], self._docs[kv[0]].code))
+            merged = {**{i: 0.3 for i in in_heading}, **by_text}
+            ranked = sorted(merged.items(), key=lambda kv: (-kv[1], self._docs[kv[0]].code))
             why = (
                 f"HS {digits} is not a reference code of any entry, but its heading {heading} holds the reference codes of "
-                f"{', '.join(self._docs[i].code for i, _ in ranked[:4])}: classify by what the item is"
+                f"{', '.join(self._docs[i].code for i in in_heading[:4])}: classify by what the item is"
             )
         elif ranked:
             ranked.sort(key=lambda kv: -kv[1])

@@ -79,7 +79,7 @@ class Screener:
         self.matcher = Matcher(self.entries)
         control_entries = list(catalogue) if catalogue is not None else store.load_catalogue(data_dir)
         self.catalogue = Catalogue(control_entries)
-        self.search = CatalogueSearch(control_entries, store.load_hs6(data_dir))
+        self.search = CatalogueSearch(control_entries, store.load_hs6(data_dir), store.load_reference_texts(data_dir))
         self.rules = rules if rules is not None else load_rules()
         self.data_version = data_version or store.data_version(data_dir)
         # the legal lists' data date: announcements after it are not known
@@ -189,6 +189,7 @@ class Screener:
         if licence is not None:
             licence.conditions.extend(self._destination_conditions(facts))
         entry = line.item.entries[0] if line.item.entries and line.item.status == "controlled" else None
+        ref = line.item.reference or (self.search.reference.get(line.item.code) if line.item.code else None)
         item = ItemFinding(
             status=line.item.status,
             control_code=line.item.code,
@@ -202,6 +203,8 @@ class Screener:
             entry_status=entry.status_on(facts.as_of) if entry else None,
             parameters_needed=list(line.item.parameters_needed),
             parameter_checks=list(line.item.parameter_checks),
+            reference_text=f"{ref.label()}: {ref.text_en[:400]}" if ref is not None else None,
+            confidence=line.item.confidence,
         )
         return LineDecision(
             line=line.line.line,
