@@ -91,6 +91,7 @@ HEAD_FREE_SCORE = 0.6  # below this coverage an English candidate must match the
 GOODS_COVER = 0.5  # a candidate must cover this share of the goods words to outweigh everyday-goods evidence
 REF_WEIGHT = {"same-code": 1.0, "content": 0.7, "doubtful": 0.4}
 HS_FIELD_WEIGHT = 0.5
+FAMILY_WEIGHT = 0.6  # a term the entry has only from its parent heading is shared by all its siblings
 WEAK_WEIGHT = 0.3  # form/pack/grade words and the stated purpose (prefix ^)
 BRIDGED_WEIGHT = 0.5  # terms reached through the terminology (prefix ~)
 _HS = re.compile(r"^\s*(?:HS\s*(?:code)?\s*[:：]?\s*)?(\d{4})[.\s]?(\d{2})(?:[.\s]?(\d{2}))?(?:[.\s]?(\d{2}))?\s*$", re.I)
@@ -203,6 +204,18 @@ def _own_terms(entry: ControlEntry) -> Counter[str]:
     return terms
 
 
+def _family_only_terms(entry: ControlEntry) -> set[str]:
+    """Terms the entry has only from its parent headings (shared by all its siblings)."""
+    fam: set[str] = set()
+    for text in entry.family_zh:
+        fam.update(_zh_terms(text))
+    for text in entry.family_en:
+        fam.update(_en_terms(text))
+    own_text = " ".join([entry.name_zh or "" if entry.name_trusted else "", *entry.keywords, entry.excerpt or ""])
+    mine = set(_zh_terms(own_text)) | set(_latin_terms(own_text)) | set(_en_terms(entry.name_en or ""))
+    return fam - mine
+
+
 def _hs_terms(entry: ControlEntry, hs6: dict[str, str]) -> Counter[str]:
     terms: Counter[str] = Counter()
     for sub in sorted({h[:6] for h in entry.hs_codes}):
@@ -294,6 +307,7 @@ class CatalogueSearch:
         self._refs = [self.reference.get(e.code) for e in self._docs]
         self._ref_w = [ref_weight(r) for r in self._refs]
         self._own = [_own_terms(e) for e in self._docs]
+        self._family_only = [_family_only_terms(e) for e in self._docs]
         self._ref = [_ref_terms(r) for r in self._refs]
         self._hs = [_hs_terms(e, hs6) for e in self._docs]
         self._tf: list[Counter[str]] = []
@@ -495,10 +509,11 @@ class CatalogueSearch:
         goods = self.goods.evidence(query)
         ranked = [(m, s) for m, s in self._rank(terms, elements) if s >= MIN_DESCRIPTION_SCORE and m.anchor]
         head = head_word(qp.text or query)
+        head_terms: set[str] = set()
         if head is not None:
             head_terms = {t.lstrip("~?^") for t in query_terms(head)[1]}
             # a candidate must name the item itself, not only share a material or a neighbouring word
-            ranked = [(m, s) for m, s in ranked if s >= HEAD_FREE_SCORE or head_terms & (set(self._own[m.index]) | set(self._ref[m.index]))]
+            ranked = [(m, s) for m, s in ranked if s >= HEAD_FREE_SCORE or self._names(m.index, head_terms)]
         if goods is not None:
             if not ranked or self._share(ranked[0][0].index, [t for w in goods.words for t in query_terms(w)[1]]) < GOODS_COVER:
                 return Lookup(
@@ -519,6 +534,10 @@ class CatalogueSearch:
         if not cands:
             return Lookup(query, "description", "not_controlled", (), f"the matching entries are not in force on {day}", as_of=day)
         best = cands[0].score
+        if head_terms and cands[0].decision == "not_met":
+            # the item fails the entry that names it: entries that do not name it (siblings sharing other words) do not take over
+            names_it = {self._docs[m.index].code for m, _ in ranked if self._names(m.index, head_terms)}
+            cands = [c for c in cands if c.code in names_it or c.decision == "not_met"]
         alive_all = [c for c in cands if c.decision != "not_met"]
         best_alive = alive_all[0].score if alive_all else 0.0
         close = [c for c in cands if c.score >= CLOSE_SCORE * max(best_alive, 0.8 * best)]
@@ -562,6 +581,11 @@ class CatalogueSearch:
             )
         needed = tuple(dict.fromkeys(n for c in [top, *rivals] for n in c.needed)) if status == "needs_parameters" else ()
         return Lookup(query, "description", status, tuple(ordered[:limit]), why, needed, day)
+
+    def _names(self, index: int, head_terms: set[str]) -> bool:
+        """True when entry ``index`` itself (not only its parent heading) has a term of the item's head word."""
+        own = set(self._own[index]) - self._family_only[index]
+        return bool(head_terms & (own | set(self._ref[index])))
 
     def _share(self, index: int, terms: list[str]) -> float:
         """The idf share of ``terms`` that entry ``index`` has in its own (catalogue) text."""
@@ -612,7 +636,7 @@ class CatalogueSearch:
                     m = matches[i] = _Match(i)
                 m.bm25 += weight * idf * tf * (BM25_K1 + 1) / norm
                 if term in self._own[i]:
-                    m.own += weight * idf
+                    m.own += weight * idf * (FAMILY_WEIGHT if term in self._family_only[i] else 1.0)
                     m.anchor |= anchor
                     m.own_anchor |= anchor
                 elif term in self._ref[i]:
