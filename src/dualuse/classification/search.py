@@ -423,7 +423,10 @@ class CatalogueSearch:
 
         A line whose entries all decide the same way without parameters (one
         entry, or one 5-character family, none with thresholds) is
-        ``controlled`` ("classified from the HS code"); entries that differ
+        ``controlled`` ("classified from the HS code") - for a prefix only
+        when its reference lines are whole tariff lines (ending in ``00``),
+        not national subdivisions made for the listed item, which leave the
+        rest of the prefix unlisted; entries that differ
         or turn on parameters give ``needs_parameters``. A prefix under which
         no entry sits is ``needs_parameters`` when its heading holds an
         entry's reference code or its HS description matches an entry name,
@@ -443,7 +446,8 @@ class CatalogueSearch:
             return Lookup(query, "hs_code", "not_controlled", tuple(cands[:limit]), f"HS {digits}: the entries are not in force on {day}", as_of=day)
         families = {c.code[:5] for c in live}
         open_ = [c for c in live if c.decision in ("none", "met")]
-        if len(open_) == len(live) and len(families) == 1:
+        whole_lines = len(digits) >= 10 or all(h.endswith("00") for c in live for h in c.hs_codes if h.startswith(digits))
+        if len(open_) == len(live) and len(families) == 1 and whole_lines:
             status = "controlled"
             why = f"classified from the HS code: {digits} is a reference code of {', '.join(c.code for c in live[:4])}, which has no technical thresholds"
         elif given and all(c.decision == "not_met" for c in live):
@@ -455,7 +459,12 @@ class CatalogueSearch:
             else:
                 why = f"HS {digits} is the reference code of {live[0].code}, which has technical thresholds"
             if len(digits) < 10:
-                why += "; the prefix also holds lines no entry lists"
+                why += "; the prefix also holds lines no entry lists" if not whole_lines else ""
+            if len(open_) == len(live) and len(families) == 1 and not whole_lines:
+                why = (
+                    f"HS {digits} holds the reference lines of {', '.join(c.code for c in live[:4])}, which are national "
+                    f"subdivisions (not ending in 00): the prefix also holds lines no entry lists"
+                )
         needed = tuple(dict.fromkeys(n for c in live for n in c.needed))
         return Lookup(query, "hs_code", status, tuple(live[:limit]), why, needed if status == "needs_parameters" else (), day)
 

@@ -66,7 +66,7 @@ _UNIT_END = r"(?![a-z0-9])"
 _PAT_BEFORE = re.compile(_BEFORE + r"\s+" + _NUMBER + r"\s*(" + _UNIT_ALT + r")" + _UNIT_END)
 _PAT_AFTER = re.compile(_NUMBER + r"\s*(" + _UNIT_ALT + r")" + _UNIT_END + r"\s*" + _AFTER)
 _PAT_BETWEEN = re.compile(r"between\s+" + _NUMBER + r"\s*(" + _UNIT_ALT + r")?\s*and\s+" + _NUMBER + r"\s*(" + _UNIT_ALT + r")" + _UNIT_END)
-_CHARACTERISTICS = re.compile(r"having (?:all|both|any|either|one or more) of the following|having the following|\b\d+(?:\.\d+)? ?\w+ or (?:greater|more|less)\b|(?:greater|more|less) than \d")
+_CHARACTERISTICS = re.compile(r"having (?:all|both|any|either|one or more) of the following|having the following|\b\d+(?:\.\d+)? ?\w+ or (?:greater|more|less)\b|(?:greater|more|less) than \d|exceeding \d|better than \d")
 _CONTENT = re.compile(r"contain\w*\s+(?:more|less) than\s+[\d.]+\s*%[^,;.]*|[\d.]+\s*%\s*(?:\(?by weight\)?)")
 _MIXTURE = re.compile(r"contain\w*\s+(?:more|less) than\s*$|by weight\s*$")
 _CONTEXT_WORDS = (
@@ -214,7 +214,8 @@ def derive(entries: list[ControlEntry], references: dict[str, ReferenceText]) ->
         whole = "whole entry" in ref.match_basis and ref.level == "sub-item"
         if whole and any(p.source == "reference" for p in params):
             continue  # the undivided entry text mixes the thresholds of several sub-items: only numbers the Chinese text confirms for all
-        described = _CONTENT.sub(" ", (ref.text_en if ref.level == "sub-item" else ref.heading_en + " " + ref.text_en).casefold())
+        # the heading of a sub-item's entry states conditions for all its sub-items (mass spectrometers "capable of 230 u or greater")
+        described = _CONTENT.sub(" ", (ref.heading_en + " " + ref.text_en).casefold())
         if not params and not whole and _CHARACTERISTICS.search(described):
             params.append(
                 ControlParameter(
