@@ -88,7 +88,7 @@ HS_TEXT_SCORE = 0.3  # an HS description must cover this share with an entry's *
 UNKNOWN_TERM_IDF = 6.0  # weight of a query term no entry has (it still counts in the best possible score)
 ANCHOR_IDF = 2.0  # a matched word at least this rare says what the item is
 HEAD_FREE_SCORE = 0.6  # below this coverage an English candidate must match the item's head word (alloy, engine, pencil)
-GOODS_COVER = 0.5  # a candidate must cover this share of the goods words to outweigh everyday-goods evidence
+GOODS_COVER = 0.75  # a candidate must cover this share of the goods words to outweigh everyday-goods evidence
 REF_WEIGHT = {"same-code": 1.0, "content": 0.7, "doubtful": 0.4}
 HS_FIELD_WEIGHT = 0.5
 FAMILY_WEIGHT = 0.6  # a term the entry has only from its parent heading is shared by all its siblings
@@ -96,6 +96,7 @@ WEAK_WEIGHT = 0.3  # form/pack/grade words and the stated purpose (prefix ^)
 BRIDGED_WEIGHT = 0.5  # terms reached through the terminology (prefix ~)
 _HS = re.compile(r"^\s*(?:HS\s*(?:code)?\s*[:：]?\s*)?(\d{4})[.\s]?(\d{2})(?:[.\s]?(\d{2}))?(?:[.\s]?(\d{2}))?\s*$", re.I)
 _LATIN = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 _UNIT_WORDS = frozenset("mm cm kg kw mpa gpa kpa nm um ns us min cas kv hz khz mhz ghz ppm".split())
 
 
@@ -521,6 +522,12 @@ class CatalogueSearch:
         head_terms: set[str] = set()
         if head is not None:
             head_terms = {t.lstrip("~?^") for t in query_terms(head)[1]}
+        elif not _IDEOGRAPH.search(query):
+            # katakana only (モンキーレンチ): the last loanword, in its English spelling, names the item
+            english = [t for t in terms if t.startswith("en:") and t[3:] not in _UNIT_WORDS]
+            if len(english) > 1:
+                head_terms = {english[-1]}
+        if head_terms:
             # a candidate must name the item itself, not only share a material or a neighbouring word
             ranked = [(m, s) for m, s in ranked if s >= HEAD_FREE_SCORE or self._names(m.index, head_terms)]
         if goods is not None:
