@@ -39,7 +39,9 @@ what the item is (an element, a CAS number, or a word rarer than
 **Deciding**: the reference text ranks, it never decides alone: a
 description is ``controlled`` only when the entry's *own* text covers
 :data:`MIN_OWN_SCORE` of the query (else ``needs_parameters``, naming the
-reference text as the only evidence). Everyday goods: when the description's
+reference text as the only evidence). A paragraph the build tied to the
+entry by the CAS number or Latin organism name the Chinese text prints
+counts as confirmed by it (:func:`tied_by_identifier`). Everyday goods: when the description's
 goods words name an HS heading under which no entry lists a reference code
 (:mod:`dualuse.classification.goods`) and the best candidate does not match
 those words, the answer is ``not_controlled`` with the heading as reason.
@@ -255,6 +257,19 @@ def ref_weight(ref: ReferenceText | None) -> float:
     return REF_WEIGHT["doubtful"]
 
 
+def tied_by_identifier(ref: ReferenceText | None) -> bool:
+    """True when the reference paragraph was tied to the entry by an identifier the Chinese text prints.
+
+    The CAS number or the Latin organism name in the catalogue's own text is
+    what links such a paragraph (``match_basis`` "CAS 7789-23-3", "organism
+    name"), so a match on it is confirmed by the Chinese entry text itself.
+    """
+    if ref is None:
+        return False
+    basis = ref.match_basis.casefold()
+    return (basis.startswith("cas ") and "not found" not in basis) or (basis.startswith("organism name") and "not matched" not in basis)
+
+
 def _entry_elements(entry: ControlEntry, ref: ReferenceText | None) -> set[str]:
     """Chemical elements the entry's item name names (its own name, else its headings, else a same-item reference heading)."""
     names = [entry.name_zh] if entry.name_trusted and entry.name_zh else list(entry.family_zh)
@@ -278,6 +293,7 @@ class _Match:
     hs: float = 0.0
     anchor: bool = False
     own_anchor: bool = False
+    tied: float = 0.0  # reference matches on a paragraph tied to the entry by its own CAS number or organism name
     matched: set[str] = field(default_factory=set)
 
 
@@ -307,6 +323,7 @@ class CatalogueSearch:
         self.reference = {code: ref for code, ref in reference.items() if code in self.catalogue.by_code}
         self._refs = [self.reference.get(e.code) for e in self._docs]
         self._ref_w = [ref_weight(r) for r in self._refs]
+        self._tied = [tied_by_identifier(r) for r in self._refs]
         self._own = [_own_terms(e) for e in self._docs]
         self._family_only = [_family_only_terms(e) for e in self._docs]
         self._ref = [_ref_terms(r) for r in self._refs]
@@ -545,7 +562,7 @@ class CatalogueSearch:
             why = "description: " + ", ".join(
                 part for part, v in (("entry text", m.own), ("reference text", m.ref), ("HS description", m.hs)) if v > 0
             )
-            cands.append(self._candidate(self._docs[m.index], s, why, day, qp, given, own=m.own, ref_score=m.ref))
+            cands.append(self._candidate(self._docs[m.index], s, why, day, qp, given, own=m.own + m.tied, ref_score=m.ref))
         cands = [c for c in cands if c.status_on_date == "in_force"]
         if not cands:
             return Lookup(query, "description", "not_controlled", (), f"the matching entries are not in force on {day}", as_of=day)
@@ -658,6 +675,9 @@ class CatalogueSearch:
                 elif term in self._ref[i]:
                     m.ref += weight * idf * self._ref_w[i]
                     m.anchor |= anchor and self._ref_w[i] >= REF_WEIGHT["content"]
+                    if self._tied[i]:
+                        m.tied += weight * idf * self._ref_w[i]
+                        m.own_anchor |= anchor
                 else:
                     m.hs += weight * idf * HS_FIELD_WEIGHT
                 m.matched.add(term)
@@ -670,7 +690,7 @@ class CatalogueSearch:
             if query_elements:
                 own = self._elements[i]
                 factor = 0.5 ** len(query_elements - own) * 0.9 ** len(own - query_elements)
-            m.own, m.ref, m.hs = m.own / ceiling * factor, m.ref / ceiling * factor, m.hs / ceiling * factor
+            m.own, m.ref, m.hs, m.tied = m.own / ceiling * factor, m.ref / ceiling * factor, m.hs / ceiling * factor, m.tied / ceiling * factor
             out.append((m, m.own + m.ref + m.hs, m.bm25 * factor))
         out.sort(key=lambda t: (-round(t[1], 3), -t[2], self._docs[t[0].index].code))
         return [(m, cov) for m, cov, _ in out]
