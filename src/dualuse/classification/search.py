@@ -57,14 +57,13 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from dualuse.classification.codes import is_code, normalise_code
 from dualuse.classification.goods import GoodsEvidence, GoodsReader
 from dualuse.classification.items import Catalogue
 from dualuse.classification.parameters import QueryParameters, assign, evaluate, parse_quantities
 from dualuse.classification.terminology import (  # noqa: F401  (query_terms, symbol_elements: public API here too)
-    _STOP,
     _concepts,
     _en_terms,
     _zh_terms,
