@@ -30,7 +30,7 @@ with a confidence, and a status:
 share of the query's information (idf-weighted terms, Okapi BM25 idf over
 the entries; Robertson and Zaragoza 2009) that the entry's fields contain,
 times a chemical-element agreement factor (x0.5 per element the query names
-and the entry lacks, x0.9 per element the entry adds); BM25 orders entries
+and the entry lacks, x0.6 per element the entry adds); BM25 orders entries
 of equal coverage. A candidate needs an *anchor* - a matched term that says
 what the item is (an element, a CAS number, or a word rarer than
 :data:`ANCHOR_IDF`), not a form, pack or purpose word - and a coverage of
@@ -92,6 +92,7 @@ HEAD_FREE_SCORE = 0.6  # below this coverage an English candidate must match the
 GOODS_COVER = 0.75  # a candidate must cover this share of the goods words to outweigh everyday-goods evidence
 REF_WEIGHT = {"same-code": 1.0, "content": 0.7, "doubtful": 0.4}
 HS_FIELD_WEIGHT = 0.5
+EXTRA_ELEMENT = 0.6  # an entry naming an element the query does not (samarium-aluminium alloy for "aluminium alloy") is another material
 FAMILY_WEIGHT = 0.6  # a term the entry has only from its parent heading is shared by all its siblings
 WEAK_WEIGHT = 0.3  # form/pack/grade words and the stated purpose (prefix ^)
 BRIDGED_WEIGHT = 0.5  # terms reached through the terminology (prefix ~)
@@ -566,6 +567,7 @@ class CatalogueSearch:
         if not cands:
             return Lookup(query, "description", "not_controlled", (), f"the matching entries are not in force on {day}", as_of=day)
         best = cands[0].score
+        failed_first = cands[0] if cands[0].decision == "not_met" else None
         if head_terms and cands[0].decision == "not_met":
             # the item fails the entry that names it: entries that do not name it (siblings sharing other words) do not take over
             names_it = {self._docs[m.index].code for m, _ in ranked if self._names(m.index, head_terms)}
@@ -595,10 +597,16 @@ class CatalogueSearch:
                 f"the description matches {top.code} mainly through its {top.reference.label() if top.reference else 'reference text'}, "
                 f"which is not the Chinese legal text; the entry's own text does not confirm it: check the item against {top.code}"
             )
+        elif top.decision == "met":  # the item's own numbers meet the entry's thresholds: that identifies it too
+            status, why = "controlled", f"{top.code}: " + "; ".join(top.checks)
         elif top.score < MIN_CONTROLLED_SCORE:
             status, why = "needs_parameters", f"the description only partly matches {top.code} (confidence {top.score:.2f})"
-        elif top.decision == "met":
-            status, why = "controlled", f"{top.code}: " + "; ".join(c for c in top.checks if c.endswith(": met") or True)
+        elif top.decision == "none" and failed_first is not None and top.score <= failed_first.score:
+            status = "needs_parameters"
+            why = (
+                f"the item fails the thresholds of {failed_first.code} ({'; '.join(failed_first.checks)}); "
+                f"{top.code}, which matches no better, has no recorded thresholds: check whether the item is one of its items"
+            )
         elif top.decision == "none" and not rivals:
             status, why = "controlled", f"the description matches {top.code}, which has no technical thresholds"
         elif top.decision == "unknown" and any(c.code in self._complements.get(top.code, set()) for c in alive):
@@ -633,8 +641,9 @@ class CatalogueSearch:
         information matched in each field, a term counted once in the first
         field that has it, the reference weighted by :func:`ref_weight`), and
         the returned score ``(own + reference + HS) x element agreement``.
-        Term weights: 1, bridged (``~``) 0.5, weak (``^``) 0.3; a term no
-        entry has counts :data:`UNKNOWN_TERM_IDF` in the ceiling unless it is
+        Term weights: 1, bridged (``~``) 0.5, weak (``^``) 0.3 - a weak term
+        adds where an entry has it but is not in the ceiling; a term no entry
+        has counts :data:`UNKNOWN_TERM_IDF` in the ceiling unless it is
         optional (``?``).
         """
         if not terms:
@@ -656,7 +665,8 @@ class CatalogueSearch:
             idf = self._idf.get(term)
             if idf is None and term in optional:
                 continue
-            ceiling += weight * (idf if idf is not None else UNKNOWN_TERM_IDF)
+            if term not in weak:  # a form or purpose word adds where an entry has it, its absence says nothing
+                ceiling += weight * (idf if idf is not None else UNKNOWN_TERM_IDF)
             if idf is None:
                 continue
             anchor = (term not in weak) and (idf >= ANCHOR_IDF or term.startswith(("el:", "cas:")))
@@ -688,8 +698,8 @@ class CatalogueSearch:
             factor = 1.0
             if query_elements:
                 own = self._elements[i]
-                factor = 0.5 ** len(query_elements - own) * 0.9 ** len(own - query_elements)
+                factor = 0.5 ** len(query_elements - own) * EXTRA_ELEMENT ** len(own - query_elements)
             m.own, m.ref, m.hs, m.tied = m.own / ceiling * factor, m.ref / ceiling * factor, m.hs / ceiling * factor, m.tied / ceiling * factor
-            out.append((m, m.own + m.ref + m.hs, m.bm25 * factor))
+            out.append((m, min(1.0, m.own + m.ref + m.hs), m.bm25 * factor))
         out.sort(key=lambda t: (-round(t[1], 3), -t[2], self._docs[t[0].index].code))
         return [(m, cov) for m, cov, _ in out]
