@@ -72,7 +72,7 @@ def main() -> int:
     ok = True
     if (args.eval_dir / "items_dev.csv").exists():
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from items_eval import run_items
+        from items_eval import run_dev as run_items
 
         items_report, items_ok = run_items(args.eval_dir, workdir)
         print(items_report)

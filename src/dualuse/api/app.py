@@ -188,7 +188,10 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
                 from dualuse.classification.search import CatalogueSearch
                 from dualuse.refdata import store
 
-                found = searches[info.version] = CatalogueSearch(store.load_catalogue(versions.materialize(database, info)))
+                directory = versions.materialize(database, info)
+                found = searches[info.version] = CatalogueSearch(
+                    store.load_catalogue(directory), store.load_hs6(directory), store.load_reference_texts(directory)
+                )
             return found
 
     app.state.live = live

@@ -10,13 +10,17 @@ The classifier decides from what the document declares, in this order:
    ``unknown_code`` (the exporter must check it); a code whose entry is
    suspended or not yet in force on the date is ``not_controlled``.
 2. No code: the HS code and the description are looked up with
-   :class:`dualuse.classification.search.CatalogueSearch`. The line is
-   ``controlled`` only when the line's own parameters meet one entry's
-   thresholds; ``not_controlled`` when nothing corresponds (or the given
-   parameters fail every candidate); otherwise ``needs_classification``
-   with the likely entries and the parameters that decide - the control
-   code and technical parameters prevail over the HS code (regime.md §4.2),
-   so an undeclared code is never assumed.
+   :class:`dualuse.classification.search.CatalogueSearch`, the classifier
+   of ``dualuse item``, with the line's parameters. The line is
+   ``controlled`` when the HS code is a reference code whose entries all
+   decide the same way without parameters and the description does not
+   contradict it ("classified from the HS code"), or when the description
+   decides an entry (parameter-free, or its thresholds met); otherwise
+   ``needs_classification`` with the likely entries and the parameters
+   that decide, or ``not_controlled`` when nothing corresponds. Where the
+   HS line and the description disagree the line goes to review: the
+   control code and technical parameters prevail over the HS code
+   (regime.md §4.2).
 3. Neither code nor a usable description: ``needs_classification``.
 
 Suspension windows and effective dates recorded on entries are honoured.
@@ -47,6 +51,9 @@ class ItemResult:
         explanation: one sentence for the reviewer.
         parameters_needed: technical parameters that would decide.
         parameter_checks: thresholds checked against the line's parameters, in words.
+        reference: the English reference text of the entry relied on (or the
+            best candidate), shown to the reviewer; it never decides.
+        confidence: the classifier's confidence in the entry relied on (0..1), when found by lookup.
     """
 
     status: str
@@ -56,6 +63,8 @@ class ItemResult:
     explanation: str
     parameters_needed: tuple[str, ...] = ()
     parameter_checks: tuple[str, ...] = ()
+    reference: object | None = None  # dualuse.models.reference.ReferenceText
+    confidence: float | None = None
 
     @property
     def item_name(self) -> str | None:
@@ -207,46 +216,109 @@ class Catalogue:
         return ItemResult("needs_classification", None, "none", (), "neither a control code nor an HS code is declared")
 
     def _by_lookup(self, hs_code, description, day, parameters, search) -> ItemResult:
-        """No declared code: HS code first, then the description (see the module docstring)."""
-        results = []
+        """No declared code: the same classifier as ``dualuse item``, HS code first, then the description.
+
+        * The HS code carries as far as the catalogue allows: a reference
+          code whose entries all decide the same way without parameters
+          classifies the line as that entry ("classified from the HS code")
+          when the description confirms that entry (or there is none); a
+          description that reads as other goods, points to another entry,
+          leaves a deciding parameter open or names nothing listed sends the
+          line to review.
+        * Otherwise the description decides with the same status and
+          candidates as :meth:`CatalogueSearch.lookup`: ``controlled`` ->
+          ``controlled``, ``needs_parameters`` -> ``needs_classification``
+          (REVIEW, naming the parameters), ``not_controlled`` ->
+          ``not_controlled`` when the HS code or the goods evidence clears
+          it, else ``needs_classification`` (a description that matches
+          nothing does not identify the item).
+        * A description that is exactly a subheading's tariff wording stands
+          for that code; one that restates the declared code's own tariff
+          wording is not evidence (:meth:`CatalogueSearch.restates_hs`).
+        """
         text = (description or "").strip()
         if not hs_code and text:
             hs_code = search.tariff_code_of(text)  # the description is a subheading's tariff wording: as good as that code
-        if hs_code:
-            results.append(("hs_code", search.lookup(hs_code, as_of=day, parameters=parameters)))
-        restated = bool(hs_code and text and search.restates_hs(text, hs_code))  # the tariff text of the declared code: no new evidence
-        if text and not restated and (not results or results[0][1].status == "not_controlled"):
-            found = search.lookup(text, as_of=day, parameters=parameters)
-            strong = found.candidates and found.candidates[0].score >= 0.6
-            if not results or found.status == "controlled" or strong:
-                results.append(("description", found))
-        source, lookup = next(((s, r) for s, r in results if r.status != "not_controlled"), results[-1])
-        entries = tuple(e for c in lookup.candidates for e in [self.by_code.get(c.code)] if e is not None)
-        checks = tuple(ch for c in lookup.candidates[:1] for ch in c.checks)
-        where = f"HS code {hs_code}" if source == "hs_code" else f"the description \u201c{text[:60]}\u201d"
-        if lookup.status == "not_controlled" and not hs_code and not checks:
+        by_hs = search.lookup(hs_code, as_of=day, parameters=parameters) if hs_code else None
+        # the tariff text of the declared code adds no evidence of its own (it would only bring back
+        # entries whose other reference codes share that wording)
+        restated = bool(hs_code and text and search.restates_hs(text, hs_code))
+        by_text = search.lookup(text, as_of=day, parameters=parameters) if text and not restated else None
+        where_hs = f"HS code {hs_code}"
+        where_text = f"the description \u201c{text[:60]}\u201d"
+
+        if by_hs is not None and by_hs.status == "controlled":
+            top = by_hs.candidates[0]
+            conflict = self._conflict(top.code, by_text)
+            if conflict is None:
+                confirmed = f"; {where_text} confirms it" if by_text is not None else ""
+                return self._result("controlled", top, "hs_code", by_hs, f"{by_hs.explanation}{confirmed}; no control code is declared")
+            return self._result(
+                "needs_classification", None, "hs_code", by_hs,
+                f"{where_hs} points to {top.code} ({by_hs.explanation}), but {conflict}; declare the control code",
+            )
+        if by_text is not None and by_text.status == "controlled":
+            top = by_text.candidates[0]
+            checks = f" ({'; '.join(top.checks)})" if top.checks else ""
+            return self._result("controlled", top, "description", by_text, f"classified from the description: {where_text} matches {top.code}{checks}; {by_text.explanation}; no control code is declared")
+        pending = [r for r in (by_hs, by_text) if r is not None and r.status == "needs_parameters"]
+        if pending:
+            lookup = pending[0]
+            source = "hs_code" if lookup is by_hs else "description"
+            where = where_hs if source == "hs_code" else where_text
+            likely = ", ".join(c.code for c in lookup.candidates[:3])
+            needed = lookup.needed
+            tail = f"; parameters that decide: {', '.join(needed)}" if needed else "; declare the control code"
+            return self._result(
+                "needs_classification", None, source, lookup,
+                f"{where} points to {likely} ({lookup.explanation}), and no control code is declared{tail}", needed=needed,
+            )
+        # nothing listed corresponds
+        found = by_hs if by_hs is not None else by_text
+        assert found is not None
+        if by_hs is None and by_text is not None and by_text.goods is None and not by_text.candidates:
             # a description alone that matches nothing does not clear an item: nothing identifies it
             return ItemResult(
                 "needs_classification", None, "none", (),
-                f"neither a control code nor an HS code is declared, and {where} matches no listed item ({lookup.explanation})",
+                f"neither a control code nor an HS code is declared, and {where_text} matches no listed item ({by_text.explanation})",
             )
-        if lookup.status == "not_controlled":
-            return ItemResult("not_controlled", None, source, entries, f"{where}: {lookup.explanation}", parameter_checks=checks)
-        top = lookup.candidates[0]
-        if lookup.status == "controlled" and top.decision == "met":
-            return ItemResult(
-                "controlled", top.code, source, entries[:1],
-                f"{where} matches {top.code} and the line's parameters meet its thresholds ({'; '.join(top.checks)}); no control code is declared",
-                parameter_checks=top.checks,
-            )
-        needed = lookup.needed
-        likely = ", ".join(c.code for c in lookup.candidates[:3])
-        tail = f"; parameters that decide: {', '.join(needed)}" if needed else "; declare the control code"
+        where = where_hs if by_hs is not None else where_text
+        extra = f"; {where_text}: {by_text.explanation}" if by_hs is not None and by_text is not None else ""
+        return self._result("not_controlled", None, "hs_code" if by_hs is not None else "description", found, f"{where}: {found.explanation}{extra}")
+
+    @staticmethod
+    def _conflict(code: str, by_text) -> str | None:
+        """Why the description contradicts an HS classification as ``code``, or ``None`` when it does not."""
+        if by_text is None:
+            return None  # no description: the HS code stands
+        codes = [c.code for c in by_text.candidates[:3]]
+        same = any(c == code or c.startswith(code + ".") or code.startswith(c + ".") for c in codes)
+        if by_text.status == "controlled" and same:
+            return None
+        if by_text.goods is not None:
+            return f"the description reads as other goods (HS {by_text.goods.heading})"
+        if by_text.status == "needs_parameters":
+            return f"the description leaves the classification open ({by_text.explanation})"
+        if by_text.status == "controlled":
+            return f"the description points to {codes[0]}"
+        return f"the description does not confirm {code} ({by_text.explanation})"
+
+    def _result(self, status, top, source, lookup, explanation, needed=()) -> ItemResult:
+        """An :class:`ItemResult` from a lookup: the entries of its candidates, the deciding checks and the reference text."""
+        entries = tuple(e for c in lookup.candidates for e in [self.by_code.get(c.code)] if e is not None)
+        best = top or (lookup.candidates[0] if lookup.candidates else None)
+        if top is not None:
+            entries = tuple(e for e in entries if e.code == top.code) or entries[:1]
         return ItemResult(
-            "needs_classification", None, source, entries,
-            f"{where} points to {likely} ({lookup.explanation}), and no control code is declared{tail}",
-            parameters_needed=needed,
-            parameter_checks=checks,
+            status,
+            top.code if top is not None else None,
+            source,
+            entries,
+            explanation,
+            parameters_needed=tuple(needed),
+            parameter_checks=tuple(best.checks) if best is not None else (),
+            reference=best.reference if best is not None else None,
+            confidence=best.score if best is not None else None,
         )
 
 

@@ -27,6 +27,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from dualuse.models.reference import ControlParameter
 
@@ -44,8 +48,18 @@ UNITS: dict[str, tuple[str, float]] = {
     "m3": ("volume", 1.0), "L": ("volume", 1e-3),
     "km/h": ("speed", 1.0),
     "A": ("current", 1.0), "kA": ("current", 1e3),
-    "kV": ("voltage", 1.0),
+    "V": ("voltage", 1e-3), "kV": ("voltage", 1.0),
     "cN/dtex": ("tenacity", 1.0),
+    "ms": ("time", 1e-3 / 3600),
+    "Hz": ("frequency", 1e-6), "kHz": ("frequency", 1e-3), "MHz": ("frequency", 1.0), "GHz": ("frequency", 1e3),
+    "N": ("force", 1e-3), "kN": ("force", 1.0),
+    "g": ("mass", 1e-3), "kg": ("mass", 1.0), "t": ("mass", 1e3),
+    "°/h": ("drift", 1.0), "°/s": ("drift", 3600.0),
+    "°C": ("temperature", 1.0), "K": ("temperature", 1.0),  # K is converted with its offset in convert()
+    "Pa": ("pressure", 1e-6),
+    "J": ("energy", 1.0), "kJ": ("energy", 1e3),
+    "cm3": ("volume", 1e-6),
+    "mm/µs": ("writing_speed", 1.0),
 }
 
 
@@ -126,6 +140,9 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
         return value
     if from_unit not in UNITS or to_unit not in UNITS or UNITS[from_unit][0] != UNITS[to_unit][0]:
         raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
+    if UNITS[from_unit][0] == "temperature":  # 0 °C = 273.15 K
+        celsius = value - 273.15 if from_unit == "K" else value
+        return celsius + 273.15 if to_unit == "K" else celsius
     return value * UNITS[from_unit][1] / UNITS[to_unit][1]
 
 
@@ -158,9 +175,16 @@ _UNIT_ALIASES = {
     "μm": "µm", "微米": "µm", "毫米": "mm", "千米": "km", "公里": "km", "米": "m", "瓦": "W", "千瓦": "kW",
     "小时": "h", "分钟": "min", "Mpa": "MPa", "mpa": "MPa", "gpa": "GPa", "立方米": "m3", "m³": "m3",
     "g/cm³": "g/cm3", "cm²": "cm2", "平方厘米": "cm2", "升": "L", "％": "%",
+    "千牛": "kN", "牛": "N", "千克": "kg", "公斤": "kg", "克": "g", "吨": "t", "兆赫": "MHz", "吉赫": "GHz",
+    "°/hr": "°/h", "º/h": "°/h", "度/小时": "°/h", "℃": "°C", "摄氏度": "°C", "cm³": "cm3", "khz": "kHz", "mhz": "MHz", "ghz": "GHz",
+    "kn": "kN", "hz": "Hz", "µs": "µs", "μs": "µs", "微秒": "µs", "纳秒": "ns", "毫秒": "ms", "千伏": "kV", "伏": "V", "安": "A", "千安": "kA",
 }
 _NUM = r"(\d+(?:\.\d+)?)"
-_UNIT_RE = r"(%|％|ppm|nm|µm|μm|um|mm|cm2|cm²|cm|km/h|km|m3|m³|m2|m|inch|ns|µs|us|min|h|kW|MW|W|MPa|Mpa|GPa|kPa|g/cm3|g/cm³|cN/dtex|kA|A|kV|L|微米|毫米|千米|公里|米|千瓦|瓦|小时|分钟|立方米|平方厘米|升)"
+_UNIT_RE = (
+    r"(%|％|ppm|nm|µm|μm|um|mm/µs|mm|cm2|cm²|cm3|cm³|cm|km/h|km|m3|m³|m2|°/h|°/hr|º/h|°/s|°C|℃|m|inch|ns|µs|μs|us|ms|min|h|"
+    r"kW|MW|W|MPa|Mpa|GPa|kPa|Pa|g/cm3|g/cm³|cN/dtex|kA|A|kV|V|kN|N|kHz|MHz|GHz|Hz|kg|t|g|kJ|J|K|L|"
+    r"微米|毫米|千米|公里|米|千瓦|瓦|小时|分钟|立方米|平方厘米|升|千牛|千克|公斤|兆赫|吉赫|摄氏度|度/小时|微秒|纳秒|毫秒|千伏)"
+)
 
 
 def _unit(raw: str) -> str:
@@ -230,15 +254,19 @@ class QueryParameters:
         quantities: numbers with units.
         flags: booleans stated in words (``bvlos``, ``contains_dy`` ...).
         named: values tied to a parameter by a pattern (``W80Cu20`` ->
-            ``tungsten_percent`` 80; ``6N`` -> ``purity_percent`` 99.9999).
+            ``tungsten_percent`` 80; ``6N`` -> ``purity_percent`` 99.9999;
+            an alloy designation such as ``7075`` or ``Ti-6Al-4V`` ->
+            ``tensile_strength_mpa``, see ``materials.yaml``).
         text: the query with numbers, units and these patterns removed
             (what the retrieval should search for).
+        sources: where a named value comes from (the designation and its standard).
     """
 
     quantities: list[Quantity] = field(default_factory=list)
     flags: dict[str, bool] = field(default_factory=dict)
     named: dict[str, float] = field(default_factory=dict)
     text: str = ""
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
@@ -252,6 +280,19 @@ _ALLOY_W = re.compile(r"\bW\s?(\d{2})\s?(?:Cu|Ag|Ni)\s?\d{0,2}", re.I)
 _DIMS = re.compile(r"(\d+(?:\.\d+)?)\s*[×xX*]\s*(\d+(?:\.\d+)?)(?:\s*[×xX*]\s*(\d+(?:\.\d+)?))?\s*(mm|cm|m)\b")
 _QUANTITY = re.compile(r"(?<![A-Za-z0-9])" + _NUM + r"\s*(千瓦|瓦|ワット|キロワット|分間|分钟|分|時間|小时|h(?:ours?|rs?)?\b|min(?:utes?|s)?\b|" + _UNIT_RE[1:-1] + r")(?![A-Za-z])", re.I)
 _JA_UNITS = {"ワット": "W", "キロワット": "kW", "分間": "min", "分": "min", "時間": "h"}
+
+
+@lru_cache(maxsize=1)
+def material_grades() -> tuple[tuple[re.Pattern, str, float, str], ...]:
+    """Alloy designations with the strength they are capable of (``materials.yaml``): (pattern, parameter, value, note)."""
+    data = yaml.safe_load(resources.files("dualuse.classification").joinpath("materials.yaml").read_text(encoding="utf-8"))
+    out = []
+    for name, rows in data.items():
+        for i, row in enumerate(rows):
+            if not (isinstance(row, list) and len(row) == 3):
+                raise ValueError(f"materials.yaml: {name}[{i}]: expected [pattern, value, note]")
+            out.append((re.compile(row[0], re.I), name, float(row[1]), str(row[2])))
+    return tuple(out)
 
 
 def _canonical_unit(raw: str) -> str | None:
@@ -287,6 +328,12 @@ def parse_quantities(text: str) -> QueryParameters:
             residue = re.sub(pattern, " ", residue, flags=re.I)
     for m in _ALLOY_W.finditer(norm):
         out.named["tungsten_percent"] = float(m.group(1))
+    for pattern, name, value, note in material_grades():
+        m = pattern.search(norm)
+        if m and name not in out.named:
+            out.named[name] = value
+            out.sources[name] = f"{m.group(0)}: {note}"
+            residue = residue.replace(m.group(0), " ")
     for m in _PURITY_N.finditer(norm):
         out.named["purity_percent"] = round(100 - 10 ** (2 - int(m.group(1))), 8)
         residue = residue.replace(m.group(0), " ")
@@ -295,7 +342,7 @@ def parse_quantities(text: str) -> QueryParameters:
         dims = tuple(convert(float(x), unit, "mm") for x in m.groups()[:3] if x)
         out.quantities.append(Quantity(max(dims), "mm", _context(lowered, m.start(), m.end()), dims))
         residue = residue.replace(m.group(0), " ")
-    taken = [(m.start(), m.end()) for m in _DIMS.finditer(norm)]
+    taken = [(m.start(), m.end()) for m in _DIMS.finditer(norm)] + [(m.start(), m.end()) for m in _PURITY_N.finditer(norm)]
     for m in _QUANTITY.finditer(norm):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -335,11 +382,11 @@ def assign(params: list[ControlParameter], query: QueryParameters) -> dict[str, 
         if name in names:
             given[name] = value
     by_dimension: dict[str, list[ParameterSpec]] = {}
-    for name in names:
-        spec = PARAMETERS.get(name)
-        dim = dimension(spec.unit) if spec else None
-        if dim:
-            by_dimension.setdefault(dim, []).append(spec)
+    for p in params:
+        spec = PARAMETERS.get(p.name) or ParameterSpec(p.name, p.unit, tuple(w for w in p.name.split("_")[:-1] if len(w) > 2))
+        dim = dimension(p.unit or spec.unit) or dimension(spec.unit)
+        if dim and all(s.name != spec.name for s in by_dimension.get(dim, [])):
+            by_dimension.setdefault(dim, []).append(ParameterSpec(spec.name, p.unit or spec.unit, spec.words))
     for q in query.quantities:
         if q.dims and "block_mm" in names and len(q.dims) >= 2:
             given["block_mm"] = sorted(q.dims, reverse=True)

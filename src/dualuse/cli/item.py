@@ -18,9 +18,12 @@ from dualuse.refdata import store
 def lookup_record(result: Lookup) -> dict:
     """The JSON shape of one lookup (the ``item`` output contract of ``../shared/eval/README.md`` §3).
 
-    ``query``, ``status`` and ``candidates[].code``/``score`` are the contract;
-    the other keys explain the result (kind, parameters still needed, the
-    thresholds checked, the entry's status on the date).
+    ``query``, ``status`` and ``candidates[].code``/``score`` (the confidence)
+    are the contract; the other keys explain the result (kind, parameters
+    still needed, the thresholds checked, the entry's status on the date, the
+    HS heading of everyday goods, and each candidate's English reference text
+    as "reference text (same number, <source> <paragraph>)" - shown, never
+    deciding).
     """
     return {
         "query": result.query,
@@ -29,6 +32,7 @@ def lookup_record(result: Lookup) -> dict:
         "explanation": result.explanation,
         "parameters_needed": list(result.needed),
         "as_of": result.as_of.isoformat() if result.as_of else None,
+        "goods_heading": result.goods.heading if result.goods is not None else None,
         "candidates": [
             {
                 "code": c.code,
@@ -40,6 +44,18 @@ def lookup_record(result: Lookup) -> dict:
                 "parameters": c.decision,
                 "checks": list(c.checks),
                 "status_on_date": c.status_on_date,
+                "own_score": c.own_score,
+                "reference_text": (
+                    {
+                        "label": c.reference.label(),
+                        "en_code": c.reference.en_code,
+                        "correspondence": c.reference.correspondence,
+                        "text": c.reference.text_en,
+                        "match_score": c.reference_score,
+                    }
+                    if c.reference is not None
+                    else None
+                ),
             }
             for c in result.candidates
         ],
@@ -94,6 +110,10 @@ def item(
             found = translate(c["why"]) + (f"; {c['parameters']}" if c["parameters"] != "none" else "")
             table.add_row(c["code"], f"{c['score']:.2f}", name, hs, found)
         console.print(table)
+        for c in record["candidates"][:3]:
+            if c["reference_text"]:
+                ref = c["reference_text"]
+                console.print(f"  {c['code']}: {ref['label']}: {shorten(ref['text'], 300)}", markup=False)
 
 
 ITEM_STATUS = {"controlled": N_("controlled"), "not_controlled": N_("not controlled"), "needs_parameters": N_("needs parameters")}

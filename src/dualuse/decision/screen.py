@@ -67,7 +67,7 @@ class Screener:
         self.matcher = Matcher(self.entries)
         control_entries = list(catalogue) if catalogue is not None else store.load_catalogue(data_dir)
         self.catalogue = Catalogue(control_entries)
-        self.search = CatalogueSearch(control_entries, store.load_hs6(data_dir))
+        self.search = CatalogueSearch(control_entries, store.load_hs6(data_dir), store.load_reference_texts(data_dir))
         # the data's knowledge horizon; its measure statuses (imported notices) override the rules' own
         self.knowledge = store.load_knowledge(data_dir)
         self.rules = apply_measure_statuses(rules if rules is not None else load_rules(), self.knowledge)
@@ -177,6 +177,7 @@ class Screener:
         if licence is not None:
             licence.conditions.extend(self._destination_conditions(facts))
         entry = line.item.entries[0] if line.item.entries and line.item.status == "controlled" else None
+        ref = line.item.reference or (self.search.reference.get(line.item.code) if line.item.code else None)
         item = ItemFinding(
             status=line.item.status,
             control_code=line.item.code,
@@ -190,6 +191,8 @@ class Screener:
             entry_status=entry.status_on(facts.as_of) if entry else None,
             parameters_needed=list(line.item.parameters_needed),
             parameter_checks=list(line.item.parameter_checks),
+            reference_text=f"{ref.label()}: {ref.text_en[:400]}" if ref is not None else None,
+            confidence=line.item.confidence,
         )
         return LineDecision(
             line=line.line.line,

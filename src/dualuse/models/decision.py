@@ -156,6 +156,11 @@ class ItemFinding(BaseModel):
             (canonical names, e.g. ``purity_percent``).
         parameter_checks: each threshold checked against the line's
             parameters, in words (``purity_percent 99.95 > 99.9 %: met``).
+        reference_text: the English reference text of the entry (``reference
+            text (same number, US CCL ...): ...``), shown for the reviewer;
+            it is not the Chinese legal text and never decides.
+        confidence: the classifier's confidence when the entry was found by
+            HS code or description (0..1).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -172,6 +177,8 @@ class ItemFinding(BaseModel):
     entry_status: str | None = None
     parameters_needed: list[str] = Field(default_factory=list)
     parameter_checks: list[str] = Field(default_factory=list)
+    reference_text: str | None = None
+    confidence: float | None = None
 
 
 class LineDecision(BaseModel):

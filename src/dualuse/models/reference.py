@@ -254,8 +254,12 @@ class ControlParameter(BaseModel):
         unit: canonical unit (``%``, ``mm``, ``h``, ``kW`` ...; empty for booleans).
         alternative: index of the alternative the condition belongs to.
         text: what the entry says, as printed (Chinese).
-        source: ``curated`` (table in ``data-sources/curated/control_items.yaml``)
-            or ``extracted`` (parsed from the catalogue text).
+        source: ``curated`` (table in ``data-sources/curated/control_items.yaml``),
+            ``extracted`` (parsed from the catalogue text; a number the
+            English reference text of the same number confirms), or
+            ``reference`` (the reference text states a threshold the Chinese
+            text does not confirm: ``value`` is ``None``, so it marks the
+            entry as turning on this parameter but never decides).
         citation: the announcement or catalogue the threshold comes from.
     """
 
@@ -267,7 +271,7 @@ class ControlParameter(BaseModel):
     unit: str = ""
     alternative: int = 0
     text: str = ""
-    source: Literal["curated", "extracted"] = "curated"
+    source: Literal["curated", "extracted", "reference"] = "curated"
     citation: str = ""
 
 
@@ -356,6 +360,53 @@ class ControlEntry(BaseModel):
             if interval.start <= day and (interval.end is None or day < interval.end):
                 return interval.status
         return "in_force"
+
+
+class ReferenceText(BaseModel):
+    """English text of the same control number in a parallel regime's list (a retrieval aid, never law).
+
+    China's list is numbered on the Wassenaar/US model, so the US Commerce
+    Control List (15 CFR 774 Supp. 1) text under the same number is a strong
+    signal for finding an entry from an English description; it is *not* the
+    Chinese legal text, and the Chinese entry text decides the status.
+
+    Attributes:
+        code: the Chinese catalogue code this text is attached to.
+        en_code: the paragraph of the parallel list the text really comes
+            from (e.g. ``1C351.c.22`` for China's ``1C351.c.13``).
+        heading_en: the parallel entry's heading.
+        text_en: the text (heading, "Items:" and the paragraph).
+        correspondence: ``same-code`` (same item under the same number) or
+            ``doubtful`` (the number holds a different item, or the sub-item
+            letters differ): a doubtful text may rank candidates, never decide.
+        level: ``entry`` or ``sub-item``.
+        match_basis: how the paragraph was tied to the code (same number,
+            CAS number, organism name, manual cross-walk, heading only ...).
+        note: why a record is doubtful.
+        source: short citation of the parallel list, e.g. ``US CCL 15 CFR 774 Supp. 1``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    en_code: str
+    heading_en: str
+    text_en: str
+    correspondence: Literal["same-code", "doubtful"]
+    level: Literal["entry", "sub-item"]
+    match_basis: str = ""
+    note: str = ""
+    source: str
+
+    @property
+    def doubtful(self) -> bool:
+        """True when the text may describe another item (rank only)."""
+        return self.correspondence == "doubtful"
+
+    def label(self) -> str:
+        """``reference text (same number, US CCL 15 CFR 774 Supp. 1 1C351.c.22)`` for display."""
+        tag = "same number" if not self.doubtful else "same number, correspondence doubtful"
+        return f"reference text ({tag}, {self.source} {self.en_code})"
 
 
 class DataManifest(BaseModel):

@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from dualuse.models.knowledge import Knowledge
-from dualuse.models.reference import LEGAL_LISTS, ControlEntry, DataManifest, ListEntry, ListInfo
+from dualuse.models.reference import LEGAL_LISTS, ControlEntry, DataManifest, ListEntry, ListInfo, ReferenceText
 
 ENV_VAR = "DUALUSE_DATA_DIR"
 PACKAGE_KEY = "<package>"
@@ -34,6 +34,7 @@ MANIFEST = "manifest.json"
 QUALITY_REPORT = "catalogue_quality.md"
 LEGAL_FORMS = "legal_forms.json"
 KNOWLEDGE = "knowledge.json"
+REFERENCE_TEXT = "reference_text.jsonl"
 
 
 def _key(data_dir: str | Path | None) -> str:
@@ -112,6 +113,15 @@ def _hs6(key: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=8)
+def _reference_texts(key: str) -> tuple[ReferenceText, ...]:
+    try:
+        text = read_text(REFERENCE_TEXT, None if key == PACKAGE_KEY else key)
+    except FileNotFoundError:
+        return ()  # data versions built before the reference text existed
+    return tuple(ReferenceText.model_validate(obj) for obj in _lines(text))
+
+
+@lru_cache(maxsize=8)
 def _manifest(key: str) -> DataManifest:
     return DataManifest.model_validate_json(read_text(MANIFEST, None if key == PACKAGE_KEY else key))
 
@@ -153,6 +163,15 @@ def load_hs6(data_dir: str | Path | None = None) -> dict[str, str]:
     return dict(_hs6(_key(data_dir)))
 
 
+def load_reference_texts(data_dir: str | Path | None = None) -> dict[str, ReferenceText]:
+    """English reference text per control code (``{code: ReferenceText}``); empty for data built without it.
+
+    The text is the US Commerce Control List under the same number: a
+    retrieval aid, not the Chinese legal text (see :class:`ReferenceText`).
+    """
+    return {r.code: r for r in _reference_texts(_key(data_dir))}
+
+
 def load_manifest(data_dir: str | Path | None = None) -> DataManifest:
     """The data manifest (version, sources, file hashes)."""
     return _manifest(_key(data_dir))
@@ -173,5 +192,5 @@ def data_version(data_dir: str | Path | None = None) -> str:
 
 def clear_cache() -> None:
     """Forget everything loaded so far."""
-    for fn in (_entries, _lists, _catalogue, _hs6, _manifest, _knowledge):
+    for fn in (_entries, _lists, _catalogue, _hs6, _reference_texts, _manifest, _knowledge):
         fn.cache_clear()

@@ -15,6 +15,7 @@ valid). It checks:
   unique per direction; HS codes have 10 digits; a legal source with a citation;
 * lists.json: known, unique list ids whose counts match the entities;
 * hs6.json: 2/4/6-digit codes with descriptions;
+* reference_text.jsonl: model validity, each code once and a code of the catalogue;
 * manifest.json: every data file listed with the right sha256 and record
   count, and a version matching the file hashes.
 """
@@ -31,7 +32,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from dualuse.models.knowledge import Knowledge
-from dualuse.models.reference import LEGAL_LISTS, LIST_IDS, ControlEntry, DataManifest, ListEntry, ListInfo
+from dualuse.models.reference import LEGAL_LISTS, LIST_IDS, ControlEntry, DataManifest, ListEntry, ListInfo, ReferenceText
 
 from . import store
 
@@ -41,7 +42,7 @@ REFERENCE_LISTS = ("JP-MIL", "JP-DEF", "US-MIL")
 DATA_FILES = (store.ENTITIES, store.LISTS, store.CATALOGUE, store.HS6, store.QUALITY_REPORT, store.LEGAL_FORMS)
 # Files that versions built before they existed lack (the store falls back to a default);
 # when the manifest lists one, it is checked like the others.
-OPTIONAL_FILES = (store.KNOWLEDGE,)
+OPTIONAL_FILES = (store.KNOWLEDGE, store.REFERENCE_TEXT)
 
 
 def _norm(value: str) -> str:
@@ -176,6 +177,30 @@ def _check_catalogue(text: str, problems: list[str]) -> int:
             ControlEntry.model_validate(raw)
         except ValidationError as exc:
             problems.append(f"{where}: invalid control entry: {_short(exc)}")
+    return count
+
+
+def _check_reference_text(text: str, catalogue_text: str | None, problems: list[str]) -> int:
+    fname = store.REFERENCE_TEXT
+    codes: set[str] | None = None
+    if catalogue_text:
+        codes = {str(raw.get("code")) for _, raw in _jsonl(catalogue_text, store.CATALOGUE, [])}  # its problems are reported once, by _check_catalogue
+        codes |= {c.split(".")[0] for c in codes}
+    seen: set[str] = set()
+    count = 0
+    for n, raw in _jsonl(text, fname, problems):
+        count += 1
+        where = f"{fname} line {n} ({raw.get('code')!r})"
+        try:
+            record = ReferenceText.model_validate(raw)
+        except ValidationError as exc:
+            problems.append(f"{where}: invalid reference text: {_short(exc)}")
+            continue
+        if record.code in seen:
+            problems.append(f"{where}: code appears twice")
+        seen.add(record.code)
+        if codes is not None and record.code not in codes:
+            problems.append(f"{where}: not a code (or the entry of a code) of {store.CATALOGUE}")
     return count
 
 
@@ -316,7 +341,10 @@ def validate_data(data_dir: Path | None = None) -> list[str]:
             text = store.read_text(name, data_dir)
         except FileNotFoundError:
             continue
-        counts[name] = _check_knowledge(text, entries, problems)
+        if name == store.KNOWLEDGE:
+            counts[name] = _check_knowledge(text, entries, problems)
+        else:
+            counts[name] = _check_reference_text(text, texts.get(store.CATALOGUE), problems)
     _check_manifest(data_dir, counts, problems)
     return problems
 

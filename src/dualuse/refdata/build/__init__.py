@@ -23,6 +23,8 @@ One module per job:
 * :mod:`.hs`             HS 2022 descriptions
 * :mod:`.knowledge`      knowledge.json (horizon, instruments, notes); citations by instrument URL
 * :mod:`.official_listings` entries recorded from official notices the snapshot lacks
+* :mod:`.reference_text` English reference text per code (US CCL, same number)
+* :mod:`.thresholds`     thresholds read from the Chinese text with the reference text's help
 * :mod:`.lists`          lists.json
 * :mod:`.manifest`       manifest.json (version, hashes, sources)
 
@@ -52,6 +54,8 @@ from . import (
     official_listings,
     org_types,
     readings,
+    reference_text,
+    thresholds,
     relations,
     supplements,
     us_military,
@@ -154,8 +158,10 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
     # Catalogue, HS, lists.
     cat = catalogue.convert(source_dir, curated_dir)
     knowledge.name_interval_instruments(entries, cat.entries, know)
-    report = catalogue_report.render(cat)
     hs_map = hs.convert(source_dir)
+    ref_texts = reference_text.convert(source_dir, cat.entries)
+    thresholds.derive(cat.entries, {r.code: r for r in ref_texts})
+    report = catalogue_report.render(cat)
     infos = lists.build(entries, us_as_of)
 
     # Write.
@@ -167,6 +173,7 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
         dump_jsonl(c.model_dump(mode="json", exclude_none=True) for c in cat.entries),
     )
     _write(out_dir / "hs6.json", dump_json(hs_map))
+    _write(out_dir / "reference_text.jsonl", dump_jsonl(r.model_dump(mode="json") for r in ref_texts))
     _write(out_dir / "catalogue_quality.md", report)
     legal_forms = org_types.convert(source_dir)
     _write(out_dir / "legal_forms.json", dump_json(legal_forms))
@@ -179,6 +186,7 @@ def build(source_dir: Path, out_dir: Path, curated_dir: Path | None = None) -> B
         "catalogue_quality.md": 1,
         "legal_forms.json": len(legal_forms["forms"]),
         "knowledge.json": 1,
+        "reference_text.jsonl": len(ref_texts),
     }
     overrides = {"us-military-users": us_as_of.isoformat(), "entity-supplements": us_as_of.isoformat()}
     man = manifest.build(out_dir, source_dir, curated_dir, counts, overrides)

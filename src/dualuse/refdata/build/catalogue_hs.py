@@ -122,7 +122,7 @@ def own_texts(records: list) -> dict[int, str]:
 
 
 def _element_table() -> tuple[dict[str, str], dict[str, str]]:
-    from dualuse.classification.search import _concepts
+    from dualuse.classification.terminology import _concepts
 
     zh, en = {}, {}
     for c in _concepts():

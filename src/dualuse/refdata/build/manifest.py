@@ -18,7 +18,7 @@ from .common import sha256_file
 from .mode import mofcom_data_date, update_mode
 from .sources import ALL_SOURCES
 
-DATA_FILES: tuple[str, ...] = ("entities.jsonl", "lists.json", "catalogue.jsonl", "hs6.json", "catalogue_quality.md", "legal_forms.json", "knowledge.json")
+DATA_FILES: tuple[str, ...] = ("entities.jsonl", "lists.json", "catalogue.jsonl", "hs6.json", "catalogue_quality.md", "legal_forms.json", "knowledge.json", "reference_text.jsonl")
 # (kept in step with dualuse.refdata.validate.DATA_FILES)
 MANIFEST = "manifest.json"
 

@@ -152,6 +152,18 @@ OFFICIAL_LISTINGS = RawSource(
     root="repo",
     required=False,
 )
+CONTROL_ENGLISH = RawSource(
+    key="control-list-english",
+    path="raw/control-list-english/control_codes_en.jsonl",
+    dataset="English reference text per control code: US Commerce Control List (15 CFR 774 Supp. 1) text under the same number, "
+    "with the CCL paragraph it came from and its correspondence (same-code / doubtful)",
+    upstream="github.com/IAPS-AI/commoditybench data/ccl/ccl_supp1.xml @ 5b938676c33f3a732d549503a4607af91b9621a7 "
+    "(eCFR about 2026-06-24), parsed by raw/control-list-english/build.py",
+    as_of="2026-06-24",
+    licence="public domain (work of the US federal government, 17 U.S.C. 105); repository MIT. "
+    "A retrieval aid only: not the Chinese legal text",
+    retrieved="2026-12-07",
+)
 
 RIGOUR_ORG_TYPES = RawSource(
     key="rigour-org-types",
@@ -178,6 +190,7 @@ ALL_SOURCES: tuple[RawSource, ...] = (
     KNOWLEDGE,
     OFFICIAL_LISTINGS,
     RIGOUR_ORG_TYPES,
+    CONTROL_ENGLISH,
 )
 
 # Dates used across modules.

@@ -1,0 +1,361 @@
+"""Query terms for item search: languages, the terminology bridge, chemical elements.
+
+A description in Chinese, Japanese or English is analysed into the terms the
+catalogue index uses (:mod:`dualuse.classification.search`):
+
+* Chinese: character bigrams after folding traditional/Japanese characters
+  to simplified (:func:`dualuse.text.fold.fold_cjk`), plus one ``el:`` term
+  per chemical element named;
+* Japanese: segmented with fugashi/UniDic; katakana loanwords give their
+  English spelling (UniDic lemma, サマリウム -> samarium), kanji words are
+  folded into Chinese bigrams, Latin words are kept;
+* English: lower-cased, plural-stripped words;
+* CAS registry numbers (``cas:7664-39-3``) in any language.
+
+``terminology.yaml`` (element names and technical terms in the three
+languages) bridges the languages: it translates words, never codes.
+
+Term prefixes: ``~`` a term obtained through the terminology from another
+language (weighs half); ``^`` a word that says little about what the item is
+- a form, pack or grade word (bar, strain, vial, grade) or the stated purpose
+("for MOCVD", "電池負極用") - (weighs 0.3); ``?`` a term that counts only if
+some entry has it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from dualuse.text.fold import fold_cjk
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_KATAKANA_WORD = re.compile(r"^[\u30a0-\u30ff]+$")
+
+_STOP = frozenset(
+    "a an and or of the for with in on by to its their including incl other others than more less not nor as at "
+    "from into under over this that these those any all such be is are was were which whether than n e c nes "
+    "high low grade type quality standard industrial pure goods good item items article articles product products "
+    "sample samples various general misc part parts".split()
+)
+
+# --------------------------------------------------------------------------- terminology
+
+
+@dataclass(frozen=True)
+class _Concept:
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    ja: tuple[str, ...]
+    element: bool
+    symbol: str = ""
+
+
+@lru_cache(maxsize=1)
+def _concepts() -> tuple[_Concept, ...]:
+    data = yaml.safe_load(resources.files("dualuse.classification").joinpath("terminology.yaml").read_text(encoding="utf-8"))
+    out = [_Concept((zh,), (en.lower(),), (ja,), True, symbol) for zh, en, ja, symbol in data["elements"]]
+    for zh, en, ja in data["terms"]:
+        out.append(_Concept(tuple(zh.split("|")), tuple(e.lower() for e in en.split("|")), tuple(ja.split("|")), False))
+    return tuple(out)
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_JOINED = re.compile(r"[a-z0-9]+(?:[-,'’][a-z0-9]+)+")
+
+
+def _en_terms(text: str) -> list[str]:
+    low = unicodedata.normalize("NFKC", text).casefold()
+    words = re.findall(r"[a-z][a-z0-9]*", low)
+    out = ["en:" + _stem(w) for w in words if w not in _STOP and len(w) > 1]
+    # chemical names are written with and without hyphens (di-isopropylamine, diisopropylamine)
+    for run in _JOINED.findall(low):
+        joined = re.sub(r"[-,'’]", "", run)
+        if len(joined) > 5 and re.search(r"[a-z]{3}", joined):
+            out.append("en:" + _stem(joined))
+    return out
+
+
+_CAS = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
+
+
+def cas_terms(text: str) -> list[str]:
+    """CAS registry numbers in a text as ``cas:`` terms (``CAS 7664-39-3`` -> ``cas:7664-39-3``)."""
+    return [f"cas:{a}-{b}-{c}" for a, b, c in _CAS.findall(unicodedata.normalize("NFKC", text))]
+
+
+def _zh_terms(text: str) -> list[str]:
+    folded = fold_cjk(unicodedata.normalize("NFKC", text))
+    folded = re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", folded)
+    terms: list[str] = []
+    for run in re.findall(r"[\u3400-\u9fff]+", folded):
+        if len(run) == 1:
+            terms.append("zh:" + run)
+        else:
+            terms.extend("zh:" + run[i : i + 2] for i in range(len(run) - 1))
+    elements = {c.zh[0] for c in _concepts() if c.element}
+    terms.extend("el:" + ch for ch in folded if ch in elements and ch != "金")
+    return terms
+
+
+def _concept_hits(text: str, lang: str) -> list[tuple[_Concept, str]]:
+    """Concepts of ``terminology.yaml`` named in ``text`` (longest forms first), with the form found."""
+    hits: list[tuple[_Concept, str]] = []
+    low = unicodedata.normalize("NFKC", text).casefold()
+    folded = fold_cjk(unicodedata.normalize("NFKC", text))
+    forms: list[tuple[str, _Concept]] = []
+    for c in _concepts():
+        if lang == "en":
+            forms.extend((e, c) for e in c.en)
+        elif lang == "ja":
+            forms.extend((j, c) for j in c.ja if j)
+            forms.extend((z, c) for z in c.zh if len(z) > 1 or c.element)
+        else:
+            forms.extend((z, c) for z in c.zh if (len(z) > 1 or c.element) and z != "金")
+            forms.extend((fold_cjk(j), c) for j in c.ja if len(j) > 1 and _CJK.search(j) and not _KANA.search(j))
+    taken: list[tuple[int, int]] = []
+    for form, concept in sorted(forms, key=lambda fc: -len(fc[0])):
+        if lang == "en":
+            pattern = r"(?<![a-z])" + re.escape(form) + r"s?(?![a-z])"
+            where = low
+        else:
+            pattern = re.escape(form)
+            where = text if lang == "ja" and form in concept.ja else folded
+        for m in re.finditer(pattern, where):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            if all(h[0] is not concept for h in hits):
+                hits.append((concept, form))
+    return hits
+
+
+def _concept_terms(concept: _Concept, with_en: bool) -> list[str]:
+    """Catalogue-language terms of a concept: ``el:`` for an element, bigrams for words
+    (a one-character word counts only where some entry has it: ``?zh:锭``)."""
+    out: list[str] = []
+    for z in concept.zh:
+        if concept.element:
+            out.append("el:" + z)
+        elif len(z) == 1:
+            out.append("?zh:" + z)
+        else:
+            out.extend(_zh_terms(z))
+    if with_en:
+        for e in concept.en[:1]:
+            out.extend(_en_terms(e))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import fugashi
+
+    return fugashi.Tagger()
+
+
+def _ja_terms(text: str) -> tuple[list[str], list[str]]:
+    """Japanese: terminology forms -> their Chinese/English terms; katakana loanwords -> English
+    (UniDic lemma spelling, サマリウム -> samarium); remaining kanji -> folded Chinese bigrams.
+
+    Returns:
+        ``(terms, covered)``: full-weight terms, and terms (marked ``?``) that
+        count only if some entry has them.
+    """
+    terms: list[str] = []
+    rest = text
+    for concept, form in _concept_hits(text, "ja"):
+        terms.extend(_concept_terms(concept, True))
+        rest = rest.replace(form, " ")
+    kanji_runs: list[str] = []
+    for word in _tagger()(rest):
+        surface = word.surface
+        lemma = getattr(word.feature, "lemma", None) or ""
+        if _KATAKANA_WORD.match(surface):
+            if "-" in lemma:
+                terms.extend(_en_terms(lemma.split("-", 1)[1]))
+            kanji_runs.append(" ")
+        elif _CJK.search(surface):
+            kanji_runs.append(surface)
+        else:
+            kanji_runs.append(" ")
+    terms.extend(_zh_terms("".join(kanji_runs)))
+    terms.extend(_en_terms(" ".join(re.findall(r"[A-Za-z][A-Za-z0-9-]*", unicodedata.normalize("NFKC", text)))))
+    return terms, []
+
+
+_SYMBOL_RUN = re.compile(r"(?<![A-Za-z])((?:[A-Z][a-z]?\d*[-–/]?){2,})(?![A-Za-z])")
+
+
+def symbol_elements(text: str) -> set[str]:
+    """Elements written as symbols in chemical notation (``NdFeB``, ``Tb-Dy-Fe``, ``GaAs``, ``Tb4O7``).
+
+    Only runs of two or more symbols with at least one lower-case letter or a
+    hyphen are read, so grades and acronyms (``N35``, ``45SH``, ``UAV``) are not.
+    """
+    symbols = {c.symbol: c.en[0] for c in _concepts() if c.element and c.symbol}
+    found: set[str] = set()
+    for run in _SYMBOL_RUN.findall(unicodedata.normalize("NFKC", text)):
+        if not (re.search(r"[a-z]", run) or "-" in run):
+            continue
+        parts = re.findall(r"[A-Z][a-z]?", run)
+        if parts and all(p in symbols for p in parts):
+            found.update(symbols[p] for p in parts)
+    return found
+
+
+# English words that say how an item is packed, shaped or graded, not what it is
+FORM_WORDS = frozenset(
+    "bar bars rod rods round rounds sheet sheets plate plates strip strips block blocks piece pieces lump lumps "
+    "granule granules pellet pellets chip chips bead beads shot strain strains culture cultures isolate isolates "
+    "sample samples specimen specimens vial vials ampoule ampoules bottle bottles bag bags carton cartons drum drums "
+    "box boxes set sets kit kits unit units model size sizes grade grades research reference commercial technical "
+    "laboratory lab new used spare flakes forged cast rolled drawn demonstrator prototype live freeze dried "
+    "anhydrous solution aqueous industrial electronic powder powders".split()
+)
+_PURPOSE_EN = re.compile(r"\b(?:for|used\s+(?:in|for)|intended\s+for|suitable\s+for)\b([^,;()]*)", re.I)
+_PURPOSE_CJK = re.compile(r"(?:用于|用於|適用于|適用於)([^，,；;（(]*)|([\u3040-\u30ff\u3400-\u9fffA-Za-z0-9]{2,}?)(?:用|向け)(?=$|[\s，,、；;）)])")
+
+
+def split_purpose(text: str) -> tuple[str, str]:
+    """Split a description into the item and its stated purpose.
+
+    ``trimethylindium for MOCVD`` -> (``trimethylindium``, ``MOCVD``);
+    ``球状黒鉛 リチウムイオン電池負極用`` -> (``球状黒鉛``, ``リチウムイオン電池負極``).
+    The purpose says where the item goes, not what it is, so it weighs less.
+    """
+    norm = unicodedata.normalize("NFKC", text)
+    purpose: list[str] = []
+
+    def take(m: re.Match) -> str:
+        purpose.append(next(g for g in m.groups() if g is not None) if m.groups() else m.group(0))
+        return " "
+
+    item = _PURPOSE_CJK.sub(take, norm) if _CJK.search(norm) or _KANA.search(norm) else norm
+    item = _PURPOSE_EN.sub(take, item)
+    if not item.strip():
+        return norm, ""
+    return " ".join(item.split()), " ".join(" ".join(purpose).split())
+
+
+def query_terms(text: str) -> tuple[str, list[str]]:
+    """The language of a query (``zh``, ``ja`` or ``en``) and its search terms.
+
+    Prefixes: ``~`` marks a term obtained through ``terminology.yaml`` from
+    another language (weighs half); ``^`` a form/pack/grade word or a word of
+    the stated purpose (weighs 0.3, see :func:`split_purpose`); ``?`` marks a
+    term that counts only if some entry has it (a word the terminology
+    already explains, e.g. 锑锭 = 锑 + 锭).
+    """
+    item, purpose = split_purpose(text)
+    lang, terms = _item_terms(item)
+    terms = [("^" + t) if t.lstrip("~?").startswith("en:") and t.lstrip("~?")[3:] in _FORM_STEMS else t for t in terms]
+    # two-letter words (symbols of a grade, Ti-6Al-4V) count only where some entry has them
+    terms = [("?" + t) if t.startswith("en:") and len(t) <= 5 else t for t in terms]
+    terms.extend(cas_terms(text))
+    if purpose:
+        _, extra = _item_terms(purpose)
+        present = {t.lstrip("~?^") for t in terms}
+        terms.extend("^" + t.lstrip("^") for t in extra if t.lstrip("~?^") not in present)
+    if _KANA.search(text):
+        lang = "ja"
+    return lang, terms
+
+
+def _item_terms(text: str) -> tuple[str, list[str]]:
+    """:func:`query_terms` without the purpose split."""
+    if _KANA.search(text):
+        lang = "ja"
+        terms, _ = _ja_terms(text)
+        bridged: list[str] = []
+    else:
+        lang = "zh" if _CJK.search(text) else "en"
+        hits = _concept_hits(text, lang)
+        if lang == "zh":
+            covered = set()
+            folded = fold_cjk(unicodedata.normalize("NFKC", text))
+            for _, form in hits:
+                for m in re.finditer(re.escape(form), folded):
+                    covered.update(range(m.start(), m.end()))
+            terms = []
+            for run in re.finditer(r"[\u3400-\u9fff]+", folded):
+                chars = run.group()
+                if len(chars) == 1:
+                    terms.append("zh:" + chars)
+                for k in range(len(chars) - 1):
+                    gram = "zh:" + chars[k : k + 2]
+                    pos = run.start() + k
+                    terms.append(("?" + gram) if pos in covered and pos + 1 in covered else gram)
+            terms += [t for t in _zh_terms(folded) if t.startswith("el:")]
+            terms += _en_terms(text)
+            terms += [t for c, _ in hits for t in _concept_terms(c, False) if t not in terms]
+            # Japanese kanji words written without kana (天然鱗状黒鉛) are explained by the terminology
+            for c, form in hits:
+                if form in {fold_cjk(j) for j in c.ja}:
+                    terms = [("?" + t) if t.startswith("zh:") and t[3:] in form else t for t in terms]
+            bridged = [t for c, _ in hits for t in _en_terms(c.en[0])]
+        else:
+            words = _en_terms(text)
+            explained = {t for c, _ in hits for e in c.en for t in _en_terms(e)}
+            terms = [("?" + w) if w in explained else w for w in words]
+            bridged = [t for c, _ in hits for t in _concept_terms(c, False)] + [t for c, _ in hits for t in _en_terms(c.en[0])]
+    for name in symbol_elements(text):
+        concept = next(c for c in _concepts() if c.element and c.en[0] == name)
+        bridged.extend(_zh_terms(concept.zh[0]) + _en_terms(name))
+    plain = {t.lstrip("?") for t in terms}
+    terms.extend("~" + t for t in dict.fromkeys(bridged) if t not in plain)
+    return lang, terms
+
+
+def term_elements(terms: Iterable[str]) -> set[str]:
+    """The chemical elements a list of search terms names (as ``el:`` terms; purpose words excluded)."""
+    return {t.lstrip("~?")[3:] for t in terms if not t.startswith("^") and t.lstrip("~?").startswith("el:")}
+
+
+_FORM_STEMS = frozenset(_stem(w) for w in FORM_WORDS)
+
+
+
+@lru_cache(maxsize=1)
+def one_character_words() -> frozenset[str]:
+    """One-character Chinese words of the terminology (锭 ingot, 矿 ore, 靶 target, 炉 furnace ...)."""
+    return frozenset(z for c in _concepts() if not c.element for z in c.zh if len(z) == 1)
+
+
+def head_word(text: str) -> str | None:
+    """The word that names an English item: the last content word of its first phrase.
+
+    ``Ti-6Al-4V titanium alloy round bar, 120 mm`` -> ``alloy`` (form words,
+    words with digits and stop words are skipped); ``None`` for Chinese or
+    Japanese text with kanji, or when no such word is left.
+    """
+    if _CJK.search(text):
+        return None
+    item, _ = split_purpose(text)
+    first = re.split(r"[,;(（]", unicodedata.normalize("NFKC", item))[0]
+    words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", first)
+    phrases = {e for c in _concepts() for e in c.en if " " in e}
+    for k in range(len(words) - 1, -1, -1):
+        low = words[k].casefold()
+        if k > 0 and f"{words[k - 1].casefold()} {low}" in phrases:
+            return f"{words[k - 1]} {words[k]}"  # a terminology phrase (crystal bar, test stand) names the item as a whole
+        if re.search(r"\d", low) or len(low) < 3 or low in _STOP or _stem(low) in _FORM_STEMS:
+            continue
+        return words[k]
+    return None
