@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dualuse.cli.common import console, err_console, fail, parse_date
 from dualuse.cli.dbopts import actor_of, actor_option, db_option, open_db
+from dualuse.cli.reading import date_order_option, mapping_option, prepare, remember, report_unmapped
 from dualuse.cli.render import decisions_table, summary_table
 from dualuse.decision.screen import Screener
 from dualuse.input import InputError, load_shipments
@@ -35,7 +36,9 @@ def screen(
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluate lists and rules at this date instead of each shipment's date."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Screen the valid shipments; write the invalid ones with their errors to --rejects."),
     rejects: Path | None = typer.Option(None, "--rejects", help="Where --skip-invalid writes rejected records (default: beside the input, *.rejected.*)."),
-    sheet: str | None = typer.Option(None, "--sheet", help="XLSX sheet to read (default: the first)."),
+    sheet: str | None = typer.Option(None, "--sheet", help="XLSX sheet to read (default: the first, or every form sheet of one shipment)."),
+    mapping: Path | None = mapping_option(),
+    date_order: str | None = date_order_option(),
     db: str | None = db_option(),
     no_record: bool = typer.Option(False, "--no-record", help="Screen without keeping a record or opening alerts (a what-if)."),
     actor: str | None = actor_option(),
@@ -46,12 +49,16 @@ def screen(
     if format == "xlsx" and output is None:
         raise fail("--format xlsx needs --output FILE")
     day = parse_date(as_of, "--as-of")
+    reading = prepare(file, sheet, mapping, date_order)
     try:
-        loaded = load_shipments(file, skip_invalid=skip_invalid, sheet=sheet)
+        loaded = load_shipments(file, skip_invalid=skip_invalid, sheet=sheet, vocabulary=reading.vocabulary,
+                                date_order=reading.date_order)  # type: ignore[arg-type]
     except InputError as error:
         raise fail(f"{file}: invalid input, nothing was screened or written\n{error}") from None
     except OSError as error:
         raise fail(f"{file}: cannot read ({error.strerror or error})") from None
+    report_unmapped(loaded.unmapped)
+    remember(reading, file)
 
     screener, decisions, results = _screen_recorded(loaded.shipments, day, db, no_record, actor)
 

@@ -139,7 +139,9 @@ def drafts_from_table(file: str, table: Table, resolution: Resolution, *, date_o
         ``(drafts, orphans)``: orphans are rows without a shipment id.
     """
     columns = resolution.columns
-    id_col = next((c for c in columns if c.field == "id"), None)
+    by_field = {c.field: c for c in columns if c.field is not None}
+    # rows are grouped by the id column, else by the first document number a column gives (预录入编号, 注文番号 ...)
+    id_col = next((by_field[name] for name in ("id", *DOCUMENT_ID_ORDER) if name in by_field), None)
     if not group or id_col is None:
         key = table.sheet or file
         return [collect(file, key, table.rows, table, resolution, date_order=date_order, prefix_sheet=prefix_sheet)], []
@@ -306,7 +308,7 @@ def _line(d: Draft, i: int, row: int, cells: list[Any], table: Table, resolution
         value = cell(("lines", i, name), row, cells, column)
         if value is MISSING:
             continue
-        if column.kind in ("quantity_unit", "price_total_currency", "name_spec", "amount"):
+        if column.kind in ("quantity_unit", "price_total_currency", "name_spec", "amount", "quantity"):
             composites.append((column, value))
         else:
             line[name] = value
@@ -340,6 +342,9 @@ def _split_into(d: Draft, line: dict[str, Any], i: int, row: int, column: Column
     elif column.kind == "amount":
         amount, currency = value
         parts.update({"value": amount, "currency": currency})
+    elif column.kind == "quantity":
+        quantity, unit = value
+        parts.update({"quantity": quantity, "unit": unit})
     raw = d.positions.get(("lines", i, (column.field or "").removeprefix("lines.")), (row, label, MISSING))[2]
     for name, part in parts.items():
         if part is None:

@@ -58,19 +58,9 @@ class Label:
 
 
 def match_label(text: str, vocab: Vocabulary) -> HeaderMatch | None:
-    """What a form label means; bilingual labels (``发票号 Invoice No.``, ``卖方/Seller``) match by either part."""
-    candidates = [text]
-    pieces = [p for p in re.split(r"\s*[/／]\s*|(?<=[\u3040-\u9fff）)])\s*(?=[A-Za-z])|(?<=[A-Za-z.])\s+(?=[\u3040-\u9fff])", text) if p]
-    if len(pieces) > 1:
-        candidates.extend(pieces)
-    found: list[HeaderMatch] = []
-    for candidate in candidates:
-        m = vocab.match(candidate.strip().rstrip(":："), form=True)
-        if m is not None and m.kind in ("field", "intermediary", "parameter", "kept", "ignored"):
-            if candidate is text:
-                return m
-            found.append(m)
-    return found[0] if found and all(f == found[0] for f in found) else None
+    """What a form label means (bilingual labels such as ``发票号 Invoice No.`` match by their parts)."""
+    m = vocab.match(text.strip().rstrip(":："), form=True)
+    return m if m is not None and m.kind in ("field", "intermediary", "parameter", "kept", "ignored") else None
 
 
 def read_label(value: Any, vocab: Vocabulary) -> Label | None:
@@ -86,16 +76,16 @@ def read_label(value: Any, vocab: Vocabulary) -> Label | None:
         return None
     first, _, rest = text.partition("\n")
     first = first.strip()
-    whole = match_label(first, vocab)
-    if whole is not None:
-        return Label(first.rstrip(":："), whole, rest.strip() or None)
     parts = _COLON.split(first, maxsplit=1)
-    if len(parts) == 2:
+    if len(parts) == 2 and parts[0]:
         head, tail = parts
         inline = "\n".join(p for p in (tail.strip(), rest.strip()) if p) or None
         m = match_label(head, vocab)
-        if m is not None or (head and len(head) <= 40 and not head[-1].isdigit()):
+        if m is not None or (len(head) <= 40 and not head[-1].isdigit()):
             return Label(head.strip(), m, inline)
+    whole = match_label(first, vocab)
+    if whole is not None:
+        return Label(first.rstrip(":："), whole, rest.strip() or None)
     return None
 
 
@@ -255,11 +245,12 @@ def _form(file: str, sheet: Sheet, grid: _Grid, header_index: int | None, vocab:
         headers, continuation, header_row, block, goods, after = [], {}, sheet.rows[0][0], sheet.rows, [], []
         notes.append("no goods table found (no row with two or more item-line headers)")
     title_rows = []
-    for r, cells in block:
+    for r, cells in block:  # the single-cell rows at the top that are not labels
         filled = [c for c in cells if not is_empty(c)]
-        if len(filled) == 1 and read_label(filled[0], vocab) is None and not title_rows and r == block[0][0]:
-            title_rows.append((r, cells))
-    title = to_text(_first(title_rows[0][1])) if title_rows else None
+        if len(filled) != 1 or read_label(filled[0], vocab) is not None:
+            break
+        title_rows.append((r, cells))
+    title = " / ".join(to_text(_first(t[1])) for t in title_rows) or None
     pairs, loose = _pairs([row for row in block if row not in title_rows] + after, grid, vocab)
     kind = vocab.document_kind(sheet.title) or (vocab.document_kind(title) if title else None)
     if kind is None:
@@ -317,6 +308,9 @@ def _goods_rows(rows: list[tuple[int, list[Any]]], headers: list[str], continuat
             return goods, rows[index + 1:]
         if any(c not in goods_cols for c, _ in filled) or _label_row(filled, vocab):
             return goods, rows[index:]
+        number = cells[line_col] if line_col is not None and line_col < len(cells) else None
+        if not is_empty(number) and not _line_number(number):
+            return goods, rows[index:]  # signatures, notes: text where the line number goes
         cells = _fold_continuation(cells, continuation)
         if line_col is not None and is_empty(cells[line_col] if line_col < len(cells) else None) and goods:
             previous_row, previous = goods[-1]
@@ -328,6 +322,15 @@ def _goods_rows(rows: list[tuple[int, list[Any]]], headers: list[str], continuat
             continue
         goods.append((row, cells))
     return goods, []
+
+
+def _line_number(value: Any) -> bool:
+    """True for a cell that can be a line number (3, "3", "0003")."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return float(value).is_integer()
+    return to_text(value).strip().isdigit()
 
 
 def _label_row(filled: list[tuple[int, Any]], vocab: Vocabulary) -> bool:
@@ -355,8 +358,9 @@ def _pairs(rows: list[tuple[int, list[Any]]], grid: _Grid, vocab: Vocabulary) ->
         spot = grid.anchor.get((target, col), (target, col))
         return spot if not is_empty(grid.get(*spot)) else None
 
-    # rows of labels whose values are in the row below (the printed declaration's layout)
-    for row, cells in rows:
+    # rows of labels whose values are in the row below (the printed declaration's layout): at least two
+    # known labels, nothing but labels in the row, and a next row of values under them (no labels)
+    for position, (row, cells) in enumerate(rows):
         filled = [(c, v) for c, v in enumerate(cells) if not is_empty(v) and not grid.covered(row, c)]
         labels = [(c, read_label(v, vocab)) for c, v in filled]
         known = [(c, lab) for c, lab in labels if lab is not None and lab.match is not None and lab.inline is None]
@@ -364,9 +368,13 @@ def _pairs(rows: list[tuple[int, list[Any]]], grid: _Grid, vocab: Vocabulary) ->
             continue
         if any(lab is not None and lab.inline is not None for _, lab in labels):
             continue
-        spots = {c: below(row, c) for c, _ in filled}
-        if sum(1 for c, _ in known if spots.get(c) is not None) < 2:
+        if position + 1 >= len(rows) or rows[position + 1][0] != row + 1:
             continue
+        under = [(c, v) for c, v in enumerate(rows[position + 1][1]) if not is_empty(v) and not grid.covered(row + 1, c)]
+        columns = {c2 for c, _ in filled for c2 in range(c, (grid.span.get((row, c)) or (0, 0, 0, c))[3] + 1)}
+        if not under or any(read_label(v, vocab) is not None for _, v in under) or any(c not in columns for c, _ in under):
+            continue
+        spots = {c: below(row, c) for c, _ in filled}
         for c, v in filled:
             spot = spots.get(c)
             lab = dict(labels).get(c)

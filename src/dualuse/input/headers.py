@@ -29,7 +29,7 @@ from typing import Literal
 
 import yaml
 
-FieldKind = Literal["text", "country", "date", "number", "share", "int", "hs", "amount", "currency", "unit",
+FieldKind = Literal["text", "country", "date", "number", "share", "int", "hs", "amount", "quantity", "currency", "unit",
                     "quantity_unit", "price_total_currency", "name_spec"]
 
 SHIPMENT_FIELDS: dict[str, FieldKind] = {
@@ -71,7 +71,7 @@ LINE_FIELDS: dict[str, FieldKind] = {
     "lines.hs_code": "hs",
     "lines.origin_country": "country",
     "lines.china_origin_value_share": "share",
-    "lines.quantity": "number",
+    "lines.quantity": "quantity",
     "lines.unit": "unit",
     "lines.value": "amount",
     "lines.currency": "currency",
@@ -191,6 +191,16 @@ class Vocabulary:
                     extra = self.spellings.get(name, ())
                     if spelling not in extra:
                         self.spellings[name] = (*extra, spelling)
+        self.kept: dict[str, str] = {}
+        for group in self.documents:
+            for spelling in group.kept:
+                norm = normalize_header(spelling)
+                if norm in self._exact:
+                    raise ValueError(f"{source}: documents {group.id}: {spelling!r} is kept but also read as "
+                                     f"{self._exact[norm]}")
+                self.kept.setdefault(norm, group.id)
+                self.sources.setdefault(norm, group.id)
+                self.kind_of_spelling.setdefault(norm, group.kind)
         self.form_labels: dict[str, str] = {}
         for name, spellings in (spec.get("form_labels") or {}).items():
             if name not in known:
@@ -203,6 +213,7 @@ class Vocabulary:
         }
         self.table_footers: frozenset[str] = frozenset(normalize_header(str(w)) for w in spec.get("table_footers") or ())
         self.user: dict[str, HeaderMatch] = {}
+        self.defaults: dict[str, str] = {}
 
         inter = spec.get("intermediaries") or {}
         unknown = set(inter) - set(INTERMEDIARY_FIELDS)
@@ -274,19 +285,37 @@ class Vocabulary:
         name = self._exact.get(norm)
         if name is not None:
             return HeaderMatch("field", field=name)
+        if norm in self.kept:
+            return HeaderMatch("kept")
         for pattern, sub in self._patterns:
             m = pattern.match(norm)
             if m:
                 return HeaderMatch("intermediary", field=sub, number=int(m.group(1) or 1))
+        return self._bilingual(header, form=form)
+
+    def _bilingual(self, header: str, *, form: bool) -> HeaderMatch | None:
+        """A header written in two languages (``品名 Description``, ``卖方/Seller``, ``金额 Amount (USD)``):
+        the parts that are known must agree; a specific field wins over a form's generic No./Date."""
+        parts = bilingual_parts(header)
+        if len(parts) < 2:
+            return None
+        found = [m for part in parts if (m := self.match(part, form=form)) is not None]
+        specific = [m for m in found if m.field not in ("documents.number", "documents.date")]
+        found = specific or found
+        if found and all(m == found[0] for m in found):
+            return found[0]
         return None
 
-    def with_mapping(self, columns: dict[str, str], *, source: str = "mapping") -> Vocabulary:
+    def with_mapping(self, columns: dict[str, str], *, source: str = "mapping",
+                     defaults: dict[str, str] | None = None) -> Vocabulary:
         """A copy that also reads the user's ``columns`` (header as written -> canonical field).
 
         Canonical fields are those of :data:`SHIPMENT_FIELDS` and
         :data:`LINE_FIELDS`, ``intermediaries.<n>.<name|country|role|address>``,
         ``param:<name>``, or ``keep`` (an unmapped column kept without being
-        reported) and ``ignore``.
+        reported) and ``ignore``. ``defaults`` gives shipment fields that no
+        column of the file holds (an ERP export never names its own company
+        as the exporter): they apply to every shipment of the file.
 
         Raises:
             ValueError: a field that does not exist, naming the header.
@@ -297,6 +326,11 @@ class Vocabulary:
         vocab.user = dict(self.user)
         for header, target in columns.items():
             vocab.user[normalize_header(str(header))] = parse_target(str(target), f"{source}: column {header!r}")
+        vocab.defaults = {**self.defaults, **(defaults or {})}
+        for name in vocab.defaults:
+            if name not in SHIPMENT_FIELDS:
+                raise ValueError(f"{source}: defaults: {name!r} is not a shipment field (exporter.name, "
+                                 "exporter.country, destination_country, end_use ...)")
         return vocab
 
     def source_of(self, header: str) -> str | None:
@@ -322,7 +356,10 @@ class Vocabulary:
 
     def is_footer(self, text: str) -> bool:
         """True for a goods-table row label that ends the goods (合计, Total, 以下空白)."""
-        return normalize_header(text) in self.table_footers
+        if normalize_header(text) in self.table_footers:
+            return True
+        parts = bilingual_parts(text)
+        return len(parts) > 1 and any(normalize_header(p) in self.table_footers for p in parts)
 
     def label(self, name: str) -> str:
         """The display spelling of a canonical field (its first English spelling)."""
@@ -369,6 +406,25 @@ class Vocabulary:
         return by_norm[close[0]] if close else None
 
 
+_WIDE = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60"
+_RUNS = re.compile(f"[{_WIDE}（）]+(?:[ ]*[{_WIDE}（）]+)*|[^{_WIDE}]+")
+
+
+def bilingual_parts(header: str) -> list[str]:
+    """The language parts of a header: split at ``/`` and between CJK and Latin runs.
+
+    >>> bilingual_parts("品名 Description")
+    ['品名', 'Description']
+    >>> bilingual_parts("卖方/Seller:")
+    ['卖方', 'Seller']
+    """
+    text = unicodedata.normalize("NFC", header).strip().rstrip(":：")
+    parts: list[str] = []
+    for piece in re.split(r"\s*[/／]\s*", text):
+        parts.extend(m.group(0).strip() for m in _RUNS.finditer(piece))
+    return [p.strip(" :：") for p in parts if normalize_header(p)]
+
+
 @dataclass(frozen=True)
 class DocumentVocabulary:
     """The field names of one kind of document, with their source.
@@ -379,12 +435,15 @@ class DocumentVocabulary:
             ``order``, ``delivery_note`` or ``erp``.
         source: where the names come from.
         fields: canonical field -> spellings.
+        kept: labels of the document that do not bear on the decision: read
+            as known and carried to the output as written, not reported.
     """
 
     id: str
     kind: str
     source: str
     fields: dict[str, tuple[str, ...]]
+    kept: tuple[str, ...] = ()
 
 
 DOCUMENT_KINDS: tuple[str, ...] = ("declaration", "invoice", "packing_list", "contract", "order", "delivery_note", "erp")
@@ -392,12 +451,14 @@ DOCUMENT_KINDS: tuple[str, ...] = ("declaration", "invoice", "packing_list", "co
 
 
 def _document_group(group: object, source: str) -> DocumentVocabulary:
-    if not isinstance(group, dict) or not {"id", "kind", "source", "fields"} <= set(group):
-        raise ValueError(f"{source}: each documents entry needs id, kind, source and fields")
+    if not isinstance(group, dict) or not {"id", "kind", "source", "fields"} <= set(group) or set(group) - {
+            "id", "kind", "source", "fields", "kept"}:
+        raise ValueError(f"{source}: each documents entry has id, kind, source, fields and optionally kept")
     if group["kind"] not in DOCUMENT_KINDS:
         raise ValueError(f"{source}: documents {group['id']}: unknown kind {group['kind']!r}")
     fields = {str(k): tuple(str(s) for s in v or ()) for k, v in (group["fields"] or {}).items()}
-    return DocumentVocabulary(str(group["id"]), str(group["kind"]), " ".join(str(group["source"]).split()), fields)
+    kept = tuple(str(s) for s in group.get("kept") or ())
+    return DocumentVocabulary(str(group["id"]), str(group["kind"]), " ".join(str(group["source"]).split()), fields, kept)
 
 
 def parse_target(target: str, where: str) -> HeaderMatch:

@@ -222,6 +222,44 @@ def load_shipments(path: str | Path, *, skip_invalid: bool = False, sheet: str |
                       unmapped=unmapped, layouts=[(t, r.resolution) for t, r in zip(table_list, tables, strict=False)])
 
 
+def read_tables(path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
+                vocabulary: Vocabulary | None = None) -> tuple[list[Table], str | None]:
+    """The tables of a CSV/TSV/XLSX file as read (layout only, no shipments): ``(tables, text encoding)``.
+
+    Raises:
+        InputError: the file cannot be read, or is JSON (which has no columns).
+    """
+    file = str(path)
+    fmt = detect_format(path)
+    if fmt in ("jsonl", "json"):
+        raise InputError.single(file, "JSON files have no columns: their shape is the Shipment object")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError.single(file, f"cannot read the file: {exc.strerror or exc}") from exc
+    vocab = vocabulary or load_vocabulary()
+    if fmt == "xlsx":
+        return read_xlsx_tables(file, data, vocab, sheet=sheet), None
+    text, used = decode_bytes(data, file, encoding=encoding)
+    return [read_csv(file, text, delimiter="\t" if Path(path).suffix.lower() == ".tsv" else None)], used
+
+
+def file_layout(path: str | Path, *, sheet: str | None = None, encoding: str | None = None) -> str | None:
+    """The layout id of a table or workbook file (see :func:`dualuse.input.mapping.layout_fingerprint`),
+    read with the packaged vocabulary.
+
+    ``None`` for JSON files (they have no columns) and for files that cannot
+    be read as tables (the read that follows reports why).
+    """
+    from dualuse.input.mapping import layout_fingerprint
+
+    try:
+        tables, _ = read_tables(path, sheet=sheet, encoding=encoding)
+    except (InputError, OSError):
+        return None
+    return layout_fingerprint([(t.sheet, [h for i, h in enumerate(t.headers) if i not in t.fixed]) for t in tables])
+
+
 def read_xlsx_tables(file: str, data: bytes, vocab: Vocabulary, *, sheet: str | None = None) -> list[Table]:
     """The tables of a workbook: ``sheet``; else the first sheet, or every form sheet when the first is a form.
 
@@ -248,9 +286,29 @@ def read_xlsx_tables(file: str, data: bytes, vocab: Vocabulary, *, sheet: str | 
     return tables
 
 
+def with_defaults(table: Table, vocab: Vocabulary) -> Table:
+    """``table`` with a column for each mapping default whose field no column of the table gives."""
+    if not vocab.defaults:
+        return table
+    present = {m.field for h in table.headers if h and (m := vocab.match(h)) is not None and m.kind == "field"}
+    missing = {name: value for name, value in vocab.defaults.items() if name not in present}
+    if not missing:
+        return table
+    width = len(table.headers)
+    rows = [(r, list(cells[:width]) + [None] * (width - len(cells)) + list(missing.values())) for r, cells in table.rows]
+    fixed = dict(table.fixed)
+    for k, name in enumerate(missing):
+        fixed[width + k] = (table.header_row, "mapping defaults")
+    return Table(headers=[*table.headers, *missing], header_row=table.header_row, rows=rows, delimiter=table.delimiter,
+                 sheet=table.sheet, layout=table.layout, kind=table.kind, title=table.title, fixed=fixed,
+                 notes=[*table.notes, "from the mapping's defaults: " + ", ".join(f"{k} = {v}" for k, v in missing.items())],
+                 no_goods=table.no_goods)
+
+
 def _records_from_tables(file: str, tables: list[Table], vocab: Vocabulary,
                          date_order: DateOrder | None) -> tuple[list[ParsedRecord], list[TableRead]]:
     """Flat tables are read on their own; several form sheets are merged into one shipment."""
+    tables[:] = [with_defaults(t, vocab) for t in tables]
     if len(tables) == 1:
         read = read_table_records(file, tables[0], vocab, date_order=date_order)
         return read.records, [read]

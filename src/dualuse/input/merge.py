@@ -201,8 +201,9 @@ def _merge_lines(ordered: list[Draft], positions: dict[Loc, Any], reported: list
             texts: list[str] = []
             for _, _, ln in entries:
                 text = ln.get(name)
-                if text and not any(_same(text, t) for t in texts):
-                    texts.append(text)
+                if not text or any(normalize_header(text) in normalize_header(t) for t in texts):
+                    continue  # the same words, or part of what another document says
+                texts = [t for t in texts if normalize_header(t) not in normalize_header(text)] + [text]
             if texts:
                 line[name] = " / ".join(texts)
         for name in COMMERCIAL_LINE_FIELDS:

@@ -122,7 +122,7 @@ def convert(kind: FieldKind, value: Any, *, date_order: DateOrder | None = None)
     Composite kinds return tuples: ``quantity_unit`` -> ``[(quantity, unit), ...]``
     (one per line of the cell), ``price_total_currency`` -> ``(unit price, total,
     currency)``, ``name_spec`` -> ``(name, specification or None)``, ``amount`` ->
-    ``(value, currency or None)``.
+    ``(value, currency or None)``, ``quantity`` -> ``(quantity, unit or None)``.
     """
     if kind == "date":
         return values.parse_date(value, order=date_order)
@@ -130,6 +130,8 @@ def convert(kind: FieldKind, value: Any, *, date_order: DateOrder | None = None)
         return values.parse_number(value)
     if kind == "amount":
         return values.parse_amount(value)
+    if kind == "quantity":
+        return values.parse_quantity(value)
     if kind == "share":
         return parse_share(value)
     if kind == "int":

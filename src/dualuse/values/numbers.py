@@ -121,8 +121,12 @@ def parse_quantity(value: Any) -> tuple[float, str | None]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return parse_number(value), None
     text = unicodedata.normalize("NFKC", str(value)).strip()
+    try:
+        return parse_number(text), None
+    except ValueError:
+        pass
     m = _LEADING_NUMBER.fullmatch(text)
-    if not m:
+    if not m or not m.group(2).strip() or m.group(2).strip()[0].isdigit():
         raise ValueError("expected a quantity like 500 or 500千克 (a number, then the unit)")
     number = parse_number(m.group(1))
     unit = m.group(2).strip()
