@@ -319,7 +319,7 @@ def _line(d: Draft, i: int, row: int, cells: list[Any], table: Table, resolution
     extra = {column.header: to_text(cells[column.index]) for column in resolution.kept
              if column.index not in table.fixed and column.index < len(cells) and not is_empty(cells[column.index])}
     if extra:
-        line["extra"] = extra
+        line["extra"] = {**line.get("extra", {}), **extra}
     return line
 
 
