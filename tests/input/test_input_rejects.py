@@ -102,7 +102,8 @@ def test_xlsx_rejects(tmp_path: Path) -> None:
     assert len(rows) == 4
     assert rows[1][1] == "2026-13-02" and rows[1][-1].startswith("row 2, column \"Date\" ('2026-13-02')")
     assert rows[2][1] == dt.datetime(2026, 4, 15)  # date cells stay dates
-    assert rows[2][-1] == "row 3, column \"Quantity\" ('eight hundred'): expected a number like 1234.5"
+    assert rows[2][-1] == ("row 3, column \"Quantity\" ('eight hundred'): expected a quantity like 500 or 500千克 "
+                           "(a number, then the unit)")
     assert rows[3][-1] == "row 4, column \"China Origin Share\" (1.5): expected a number between 0 and 1"
 
 

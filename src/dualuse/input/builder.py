@@ -502,7 +502,10 @@ def read_table_records(file: str, table: Table, vocab: Vocabulary, *, date_order
     issues.extend(missing_required(file, present, vocab, table.header_row))
     if issues:
         raise InputError(issues)
-    if not table.rows:
+    if table.no_goods and not table.goods_header:
+        raise InputError.single(file, "no goods table found: expected a header row of item lines (项号, 商品名称, "
+                                "Description, Quantity ...) and one row per item", row=table.header_row)
+    if not table.rows or table.no_goods:
         what = "goods lines below the goods table's header" if table.layout == "form" else "data rows below the header"
         raise InputError.single(file, f"no {what}: expected one row per item line (a file with only a header "
                                 "has no shipments to screen)", row=table.header_row)

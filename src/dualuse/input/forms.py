@@ -118,12 +118,13 @@ def table_from_sheet(file: str, sheet: Sheet, vocab: Vocabulary) -> Table:
         raise InputError.single(file, f"sheet {sheet.title!r} is empty: expected a header row and one row per item line")
     grid = _Grid(sheet)
     header_index = find_goods_header(sheet, vocab)
-    if header_index is None:
-        first_cells = sheet.rows[0][1]
-        known = sum(1 for c in first_cells if _known(c, vocab) is not None)
-        filled = sum(1 for c in first_cells if not is_empty(c))
-        if known >= 2 and known * 2 >= filled:
-            header_index = 0
+    if header_index is None:  # a table without two item-line headers: the first row of mostly known headers
+        for index, (_, cells) in enumerate(sheet.rows):
+            known = sum(1 for c in cells if _known(c, vocab) is not None)
+            filled = sum(1 for c in cells if not is_empty(c))
+            if known >= 2 and known * 2 >= filled:
+                header_index = index
+                break
     above = sheet.rows[: header_index if header_index is not None else len(sheet.rows)]
     titles = [r for r in above if sum(1 for c in r[1] if not is_empty(c)) == 1 and read_label(_first(r[1]), vocab) is None]
     if header_index is not None and len(titles) == len(above):
@@ -274,7 +275,7 @@ def _form(file: str, sheet: Sheet, grid: _Grid, header_index: int | None, vocab:
         values.append(pair.value)
     rows = [(r, (cells + [None] * (width - len(cells)))[:width] + values) for r, cells in goods]
     table = Table(headers=out_headers, header_row=header_row, rows=rows, sheet=sheet.title, layout="form",
-                  kind=kind, title=title, fixed=fixed, notes=notes)
+                  kind=kind, title=title, fixed=fixed, notes=notes, goods_header=header_index is not None)
     if not goods:
         table.rows = [(header_row, [None] * width + values)]
         table.no_goods = True

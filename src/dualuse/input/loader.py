@@ -302,7 +302,7 @@ def with_defaults(table: Table, vocab: Vocabulary) -> Table:
     return Table(headers=[*table.headers, *missing], header_row=table.header_row, rows=rows, delimiter=table.delimiter,
                  sheet=table.sheet, layout=table.layout, kind=table.kind, title=table.title, fixed=fixed,
                  notes=[*table.notes, "from the mapping's defaults: " + ", ".join(f"{k} = {v}" for k, v in missing.items())],
-                 no_goods=table.no_goods)
+                 no_goods=table.no_goods, goods_header=table.goods_header)
 
 
 def _records_from_tables(file: str, tables: list[Table], vocab: Vocabulary,

@@ -239,8 +239,9 @@ class Table:
             header-block value was read (messages name that cell).
         notes: how the layout was read (title row, merged header cells,
             rows not read as goods ...), for ``dualuse inspect``.
-        no_goods: a form without a goods table (its one row carries only
-            the header block); it gives shipment fields, no item lines.
+        no_goods: a form without goods lines (its one row carries only the
+            header block); it gives shipment fields, no item lines.
+        goods_header: ``False`` for a form in which no goods table header was found.
     """
 
     headers: list[str]
@@ -254,6 +255,7 @@ class Table:
     fixed: dict[int, tuple[int, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     no_goods: bool = False
+    goods_header: bool = True
 
 
 @dataclass
