@@ -26,7 +26,7 @@ from dualuse.cli.common import check_choice, console, fail
 from dualuse.cli.reading import date_order_option, mapping_option, prepare, remember
 from dualuse.input import InputError, load_shipments
 from dualuse.input.headers import load_vocabulary
-from dualuse.input.loader import detect_format, read_tables
+from dualuse.input.loader import detect_format, read_tables, with_defaults
 from dualuse.input.tables import Table, is_empty, resolve_columns, to_text
 
 
@@ -56,7 +56,7 @@ def inspect(
             report["errors"] = [str(i) for i in error.issues]
             tables, encoding = [], None
         report["encoding"] = encoding
-        report["tables"] = [_table_report(file, t, vocab) for t in tables]
+        report["tables"] = [_table_report(file, with_defaults(t, vocab), vocab) for t in tables]
     try:
         loaded = load_shipments(file, skip_invalid=True, sheet=sheet, vocabulary=reading.vocabulary,
                                 date_order=reading.date_order)  # type: ignore[arg-type]
@@ -103,7 +103,10 @@ def _table_report(file: Path, table: Table, vocab) -> dict[str, Any]:
             entry["source"] = vocab.source_of(header)
         elif index in kept:
             entry["field"] = None
-            entry["kept"] = why.get(header, "kept as asked by the mapping")
+            source = vocab.source_of(header)
+            entry["source"] = source if source not in (None, "general") else None
+            entry["kept"] = why.get(header) or ("kept as the mapping asks" if source == "user mapping" else
+                                                "a field of the document that does not bear on the decision")
         else:
             entry["field"] = "(ignored)"
         columns.append(entry)
@@ -131,19 +134,23 @@ def _print(report: dict[str, Any]) -> None:
         grid.add_column("names from", style="dim")
         grid.add_column("first value")
         for column in table["columns"]:
-            field = column["field"] or "[yellow]kept, not read[/]"
-            source = column.get("source") or (column.get("kept") or "")
-            if column["field"] is None and "did you mean" in (column.get("kept") or ""):
-                source = column["kept"].split(";")[1].strip()
-            elif column["field"] is None:
-                source = column["kept"].removeprefix("unknown column: ").split(";")[0] if "unknown column: " in column["kept"] else ""
+            kept = column.get("kept") or ""
+            if column["field"] is not None:
+                field, source = column["field"], column.get("source") or ""
+            elif kept.startswith("unknown column"):
+                field = "[yellow]unknown: kept as written[/]"
+                source = (kept.split(";")[1].strip() if "did you mean" in kept else
+                          kept.removeprefix("unknown column: ").split(";")[0] if kept.startswith("unknown column: ") else "")
+            else:
+                field, source = "[dim]kept as written[/]", column.get("source") or ""
             grid.add_row(column["column"], field, source, (column["example"] or "")[:40])
         console.print(grid)
         for problem in table["problems"]:
             console.print(f"  [red]{problem}[/]", highlight=False, soft_wrap=True)
     if report["unmapped"]:
-        console.print(f"\n{len(report['unmapped'])} column(s) kept as written (carried to the output, not read); "
-                      "name them with --mapping MAP.yaml", highlight=False)
+        console.print(f"\n{len(report['unmapped'])} unknown column(s) kept as written (carried to the output, not "
+                      "read): " + ", ".join(u["column"] for u in report["unmapped"])
+                      + "; name them with --mapping MAP.yaml", highlight=False, soft_wrap=True)
     if "shipment_count" in report:
         console.print(f"\n{report['shipment_count']} shipment(s) read; the first {len(report['shipments'])} as parsed:",
                       highlight=False)

@@ -191,9 +191,14 @@ def _header_columns(sheet: Sheet, grid: _Grid, header_index: int, vocab: Vocabul
             # the merged header's own column keeps its text only if no sub-header replaced it
             notes.append(f"row {sub_row}: sub-headers under the merged header cells of row {row}")
             used = 2
+    owners: dict[int, list[int]] = {}
     for c, owner in continuation.items():
-        notes.append(f"header {cell_ref(row, owner)} ({headers[owner]!r}) is merged over column {cell_ref(row, c)[:-len(str(row))]}: "
-                     "its cells are read together, one per line")
+        owners.setdefault(owner, []).append(c)
+    for owner, covered in owners.items():
+        letters = [cell_ref(row, c)[: -len(str(row))] for c in sorted(covered)]
+        span = letters[0] if len(letters) == 1 else f"{letters[0]}-{letters[-1]}"
+        notes.append(f"header {cell_ref(row, owner)} ({headers[owner]!r}) is merged over {span}: its cells are read "
+                     "together, one per line")
     return headers, continuation, used, notes
 
 
