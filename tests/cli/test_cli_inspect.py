@@ -106,7 +106,7 @@ def test_screen_a_declaration_as_it_comes(tmp_path, mappings) -> None:
     assert (row["shipment id"], row["shipment verdict"], row["control code"]) == ("020220260000318451", "PROHIBITED",
                                                                                    "1C905.a.1")
     assert row["运输方式"] == "水路运输" and row["净重 N.W. (kg)"] == "480"  # carried through as written
-    assert "1 column(s) dualuse does not read were kept" in result.output and "交货条款" in result.output
+    assert "dualuse does not read" not in result.output  # every field of the four documents is known
 
 
 def test_bad_value_in_a_document_is_exit_2_and_nothing_written(tmp_path, mappings) -> None:
