@@ -8,8 +8,6 @@ import pytest
 import yaml
 
 from dualuse.input.headers import (
-    LINE_FIELDS,
-    SHIPMENT_FIELDS,
     HeaderMatch,
     Vocabulary,
     load_vocabulary,

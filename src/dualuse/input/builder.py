@@ -17,6 +17,7 @@ be merged before anything is validated (:mod:`dualuse.input.merge`):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,8 +163,7 @@ def drafts_from_table(file: str, table: Table, resolution: Resolution, *, date_o
         groups[key].append((row, cells))
     drafts = [collect(file, key, groups[key], table, resolution, date_order=date_order, prefix_sheet=prefix_sheet)
               for key, _ in order if key]
-    # keep orphans in file order among the drafts (by first row)
-    return drafts, orphans
+    return drafts, orphans  # the caller puts both back in file order
 
 
 def collect(file: str, key: str, rows: list[tuple[int, list[Any]]], table: Table, resolution: Resolution, *,
@@ -367,7 +367,7 @@ def _document_key(name: str, kind: str | None) -> str:
     return key
 
 
-_CODE_PREFIX = __import__("re").compile(r"^\s*[(（\[]\s*([0-9A-Z]{18}|[0-9A-Z]{10})\s*[)）\]]\s*|\s*[(（\[]\s*([0-9A-Z]{18}|[0-9A-Z]{10})\s*[)）\]]\s*$")
+_CODE_PREFIX = re.compile(r"^\s*[(（\[]\s*([0-9A-Z]{18}|[0-9A-Z]{10})\s*[)）\]]\s*|\s*[(（\[]\s*([0-9A-Z]{18}|[0-9A-Z]{10})\s*[)）\]]\s*$")
 
 
 def _strip_registration_code(name: Any, documents: dict[str, str], role: str) -> Any:

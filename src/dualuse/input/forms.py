@@ -351,7 +351,6 @@ def _pairs(rows: list[tuple[int, list[Any]]], grid: _Grid, vocab: Vocabulary) ->
     pairs: list[_Pair] = []
     consumed: set[tuple[int, int]] = set()
     numbers = [r for r, _ in rows]
-    cells_of = dict(rows)
 
     def below(row: int, col: int) -> tuple[int, int] | None:
         """The cell under ``(row, col)``: the next row's cell, skipping the rest of a merged label."""
@@ -419,9 +418,3 @@ def _pairs(rows: list[tuple[int, list[Any]]], grid: _Grid, vocab: Vocabulary) ->
     loose = [(row, c, to_text(v)) for row, cells in rows for c, v in enumerate(cells)
              if not is_empty(v) and (row, c) not in consumed and not grid.covered(row, c)]
     return pairs, loose
-
-
-def describe_form(table: Table) -> list[str]:
-    """The notes on how a sheet was read, for ``dualuse inspect``."""
-    return list(table.notes)
-

@@ -268,9 +268,11 @@ def read_xlsx_tables(file: str, data: bytes, vocab: Vocabulary, *, sheet: str | 
     """
     if sheet is not None:
         return [table_from_sheet(file, read_workbook(file, data, sheet=sheet)[0], vocab)]
+    first = table_from_sheet(file, read_workbook(file, data, first_only=True)[0], vocab)
+    if first.layout != "form":
+        return [first]  # a flat table: the other sheets are not read at all
     sheets = read_workbook(file, data)
-    first = table_from_sheet(file, sheets[0], vocab)
-    if first.layout != "form" or len(sheets) == 1:
+    if len(sheets) == 1:
         return [first]
     tables = [first]
     for other in sheets[1:]:

@@ -319,8 +319,8 @@ def read_csv(file: str, text: str, *, delimiter: str | None = None) -> Table:
     return Table(headers=headers, header_row=header_row, rows=rows, delimiter=delim)
 
 
-def read_workbook(file: str, data: bytes, *, sheet: str | None = None) -> list[Sheet]:
-    """Read every sheet of an XLSX workbook (or only ``sheet``), in workbook order.
+def read_workbook(file: str, data: bytes, *, sheet: str | None = None, first_only: bool = False) -> list[Sheet]:
+    """Read every sheet of an XLSX workbook (or only ``sheet``, or only the first), in workbook order.
 
     Cells keep their types: numbers, dates (as ``datetime``), text. Formulas
     give the value Excel saved with them; a formula saved without a value
@@ -340,7 +340,7 @@ def read_workbook(file: str, data: bytes, *, sheet: str | None = None) -> list[S
         if sheet is not None and sheet not in values_wb.sheetnames:
             names = ", ".join(repr(n) for n in values_wb.sheetnames)
             raise InputError.single(file, f"no sheet named {sheet!r}; the workbook has {names}")
-        titles = [sheet] if sheet is not None else list(values_wb.sheetnames)
+        titles = [sheet] if sheet is not None else list(values_wb.sheetnames)[: 1 if first_only else None]
         for title in titles:
             ws, ws_formulas = values_wb[title], formulas_wb[title]
             rows: list[tuple[int, list[Any]]] = []
@@ -379,7 +379,7 @@ def read_xlsx(file: str, data: bytes, *, sheet: str | None = None, vocab: Vocabu
     from dualuse.input.forms import table_from_sheet
     from dualuse.input.headers import load_vocabulary
 
-    found = read_workbook(file, data, sheet=sheet) if sheet is not None else read_workbook(file, data)[:1]
+    found = read_workbook(file, data, sheet=sheet, first_only=True)
     return table_from_sheet(file, found[0], vocab or load_vocabulary())
 
 
