@@ -1,8 +1,8 @@
 """Test-wide isolation: records and list-version caches go to a temporary directory.
 
 ``dualuse screen`` records every screening by default (``~/.local/share/dualuse``);
-the tests must never write there, so ``DUALUSE_DB`` and ``DUALUSE_CACHE_DIR``
-point into a per-session temporary directory unless already set.
+the tests must never write there, so ``DUALUSE_DB``, ``DUALUSE_CACHE_DIR`` and
+``DUALUSE_MAPPINGS`` point into a per-session temporary directory.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ import pytest  # noqa: E402
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_records(tmp_path_factory):
     root = tmp_path_factory.mktemp("dualuse-records")
-    saved = {name: os.environ.get(name) for name in ("DUALUSE_DB", "DUALUSE_CACHE_DIR", "DUALUSE_ACTOR")}
+    saved = {name: os.environ.get(name) for name in ("DUALUSE_DB", "DUALUSE_CACHE_DIR", "DUALUSE_ACTOR", "DUALUSE_MAPPINGS")}
     os.environ["DUALUSE_DB"] = str(root / "records.db")
+    os.environ["DUALUSE_MAPPINGS"] = str(root / "mappings")  # saved column mappings (dualuse inspect --mapping)
     os.environ["DUALUSE_CACHE_DIR"] = str(root / "versions")
     os.environ["DUALUSE_ACTOR"] = "pytest"
     yield root

@@ -176,3 +176,22 @@ def test_docs_page_loads_its_assets_from_the_server_not_a_cdn(api):
         response = api.get(url)
         assert response.status_code == 200 and len(response.content) > 100
     assert api.get("/openapi.json").status_code == 200
+
+
+def test_the_api_reads_dates_and_countries_with_the_input_parser(api):
+    """The API and the CLI share one date and country parser: 和暦 dates, country names and customs codes."""
+    body = shipment_json("API-VALUES", "Kanazawa Seimitsu Kogyo K.K.")
+    body.update(date="令和8年3月2日", destination_country="日本")
+    body["exporter"]["country"] = "142"
+    body["consignee"]["country"] = "JPN"
+    headers = {"Authorization": f"ApiKey {api.keys['screener']}"}
+    answer = api.post("/screen?record=false&as_of=2026/12/1", json=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["decision"]["as_of"] == "2026-12-01"
+    batch = api.post("/screen/batch", json={"shipments": [body], "as_of": "R8.12.1", "record": False}, headers=headers)
+    assert batch.status_code == 200 and batch.json()["results"][0]["decision"]["as_of"] == "2026-12-01"
+    bad = api.post("/screen?record=false&as_of=02/03/2026", json=body, headers=headers)
+    assert bad.status_code == 422 and "could be day/month or month/day" in bad.json()["detail"]
+    body["destination_country"] = "Atlantis"
+    refused = api.post("/screen?record=false", json=body, headers=headers)
+    assert refused.status_code == 422 and "expected a country" in refused.text

@@ -62,7 +62,7 @@ def test_screen_csv_and_xlsx_outputs(tmp_path):
     [
         ("bad_date.csv", ["row ", "column", "date"]),
         ("missing_party_name.csv", ["row ", "column", "name"]),
-        ("unknown_country.csv", ["row 3", "End User Country", "ISO 3166-1 alpha-2"]),
+        ("unknown_country.csv", ["row 3", "End User Country", "expected a country: an ISO 3166-1 code"]),
         ("undecodable.csv", ["row ", "byte"]),
     ],
 )
@@ -86,7 +86,7 @@ def test_skip_invalid_screens_the_valid_rows_and_writes_the_rejected_ones(tmp_pa
     assert result.exit_code == 3  # EXIT_SKIPPED: valid rows screened, invalid ones skipped
     rejected = list(csv.DictReader(io.StringIO(rejects.read_text(encoding="utf-8-sig"))))
     assert rejected and all(row["errors"] for row in rejected)
-    assert any("ISO 3166-1 alpha-2" in row["errors"] for row in rejected)
+    assert any("expected a country: an ISO 3166-1 code" in row["errors"] for row in rejected)
     screened = out.read_text(encoding="utf-8").splitlines()
     assert len(screened) >= 1
 

@@ -213,7 +213,6 @@ MALFORMED: dict[str, list[tuple[int, str | None]]] = {
     "missing_party_name.csv": [(3, "Consignee")],
     "unknown_country.csv": [(3, "End User Country")],
     "undecodable.csv": [(3, None)],
-    "unknown_header.csv": [(1, "ECCN"), (1, "Remarks")],
     "conflicting.csv": [(4, "Consignee")],
     "not_json.jsonl": [(2, None)],
     "bad_fields.jsonl": [(2, "consignee.name"), (2, "lines[0].hs_code"), (2, "end_user.country")],
@@ -275,12 +274,12 @@ def build() -> dict[str, bytes]:
     files["not_json.jsonl"] = ("\n".join([jsonl[0], broken]) + "\n").encode("utf-8")
 
     bad_fields = _with(SHIPMENTS, "S-102", consignee__name="  ", lines__0__hs_code="81O1.99",
-                       end_user__country="Japan")
+                       end_user__country="XX")
     files["bad_fields.jsonl"] = ("\n".join(json.dumps(s, ensure_ascii=False) for s in bad_fields)
                                  + "\n").encode("utf-8")
 
     rows = flat_rows(SHIPMENTS, typed=True)
-    rows[0][1] = "2026.03.02"          # row 2: not an accepted date form
+    rows[0][1] = "2026-13-02"          # row 2: not a calendar date
     rows[1][22] = "eight hundred"      # row 3: quantity
     rows[2][21] = 1.5                  # row 4: share above 1
     files["bad_values.xlsx"] = xlsx_bytes(en, rows)

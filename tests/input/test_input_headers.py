@@ -8,8 +8,6 @@ import pytest
 import yaml
 
 from dualuse.input.headers import (
-    LINE_FIELDS,
-    SHIPMENT_FIELDS,
     HeaderMatch,
     Vocabulary,
     load_vocabulary,
@@ -21,7 +19,9 @@ YAML_PATH = Path(__file__).resolve().parents[2] / "src" / "dualuse" / "input" / 
 
 
 def test_every_field_has_spellings_in_every_language() -> None:
-    for name in [*SHIPMENT_FIELDS, *LINE_FIELDS]:
+    general = yaml.safe_load(YAML_PATH.read_text(encoding="utf-8"))["fields"]
+    assert {"id", "date", "exporter.name", "lines.hs_code", "licence_number", "producer.name"} <= set(general)
+    for name in general:
         groups = VOCAB.by_language[name]
         assert set(groups) == {"en", "zh", "zh_hant", "ja"}, name
         assert all(groups.values()), name
@@ -67,14 +67,90 @@ def test_parameter_columns(header: str, name: str) -> None:
     assert VOCAB.match(header) == HeaderMatch("parameter", parameter=name)
 
 
-@pytest.mark.parametrize("header", ["ECCN", "eccn", "該当項番", "运抵国", "unit price", "单价", "remarks", "备注", ""])
+@pytest.mark.parametrize("header", ["ECCN", "eccn", "該当項番", "remarks", "备注", ""])
 def test_not_mapped(header: str) -> None:
     assert VOCAB.match(header) is None
 
 
+@pytest.mark.parametrize("header, source", [
+    ("征免", "cn-export-declaration-2018"), ("运输方式", "cn-export-declaration-2018"),
+    ("毛重（千克）", "cn-export-declaration-2018"), ("Carton No.", "packing-list"), ("Plant", "erp-export"),
+])
+def test_known_fields_that_are_kept_as_written(header: str, source: str) -> None:
+    assert VOCAB.match(header) == HeaderMatch("kept")
+    assert VOCAB.source_of(header) == source
+
+
+@pytest.mark.parametrize("header, field, source", [
+    ("境内发货人", "exporter.name", "cn-export-declaration-2018"),
+    ("境外收货人", "consignee.name", "cn-export-declaration-2018"),
+    ("运抵国（地区）", "arrival_country", "cn-export-declaration-2018"),
+    ("运抵国", "arrival_country", "cn-export-declaration-2018"),
+    ("贸易国(地区)", "trade_country", "cn-export-declaration-2018"),
+    ("商品名称及规格型号", "lines.name_specification", "cn-export-declaration-2018"),
+    ("商品名称、规格型号", "lines.name_specification", "cn-export-declaration-pre-2018"),
+    ("数量及单位", "lines.quantity_unit", "cn-export-declaration-2018"),
+    ("单价/总价/币制", "lines.price_total_currency", "cn-export-declaration-2018"),
+    ("原产国（地区）", "lines.origin_country", "cn-export-declaration-2018"),
+    ("最终目的国（地区）", "destination_country", "cn-export-declaration-2018"),
+    ("境内货源地", "lines.domestic_source", "cn-export-declaration-2018"),
+    ("生产销售单位", "producer.name", "cn-export-declaration-2018"),
+    ("许可证号", "licence_number", "cn-export-declaration-2018"),
+    ("预录入编号", "documents.pre_entry_number", "cn-export-declaration-2018"),
+    ("海关编号", "documents.declaration_number", "cn-export-declaration-2018"),
+    ("EntryId", "documents.declaration_number", "cn-customs-data-interchange"),
+    ("GName", "lines.description", "cn-customs-data-interchange"),
+    ("DeclTotal", "lines.value", "cn-customs-data-interchange"),
+    ("发货单位", "producer.name", "cn-export-declaration-pre-2018"),
+    ("Invoice No.", "documents.invoice_number", "invoice-en"),
+    ("发票号", "documents.invoice_number", "invoice-zh"),
+    ("インボイス番号", "documents.invoice_number", "invoice-ja"),
+    ("Sold-To Party", "buyer.name", "invoice-en"),
+    ("Ship-To Party", "consignee.name", "invoice-en"),
+    ("Notify Party", "notify.name", "invoice-en"),
+    ("装箱单号", "documents.packing_list_number", "packing-list"),
+    ("注文番号", "documents.order_number", "order-ja"),
+    ("発注者", "buyer.name", "order-ja"),
+    ("仕入先", "seller.name", "order-ja"),
+    ("納期", "documents.delivery_date", "order-ja"),
+    ("Billing Date", "documents.invoice_date", "erp-export"),
+    ("Net Value", "lines.value", "erp-export"),
+])
+def test_document_vocabularies(header: str, field: str, source: str) -> None:
+    assert VOCAB.match(header) == HeaderMatch("field", field=field)
+    assert VOCAB.source_of(header) == source
+
+
+def test_general_spellings_name_their_source() -> None:
+    assert VOCAB.source_of("consignee") == "general" and VOCAB.source_of("no such header") is None
+
+
+def test_every_document_group_names_its_source_and_kind() -> None:
+    spec = yaml.safe_load(YAML_PATH.read_text(encoding="utf-8"))
+    ids = [group["id"] for group in spec["documents"]]
+    assert len(ids) == len(set(ids))
+    for group in VOCAB.documents:
+        assert len(group.source) > 40, group.id
+        assert group.kind in ("declaration", "invoice", "packing_list", "contract", "order", "delivery_note", "erp")
+
+
+@pytest.mark.parametrize("header, field", [
+    ("品名 Description", "lines.description"), ("卖方 Seller", "seller.name"), ("金额 Amount (USD)", "lines.value"),
+    ("发票号/Invoice No.", "documents.invoice_number"), ("序号 No.", "lines.line"),
+])
+def test_bilingual_headers(header: str, field: str) -> None:
+    assert VOCAB.match(header) == HeaderMatch("field", field=field)
+
+
+def test_bilingual_headers_that_disagree_are_unknown() -> None:
+    assert VOCAB.match("收货人 Exporter") is None
+    assert VOCAB.match("No.", form=True) == HeaderMatch("field", field="documents.number")
+    assert VOCAB.match("No.") is None
+
+
 def test_explanations() -> None:
     assert "US Export Control Classification Number" in VOCAB.explain_unknown("ECCN")
-    assert "transit country" in VOCAB.explain_unknown("运抵国")
+    assert VOCAB.match("运抵国（地区）") == HeaderMatch("field", field="arrival_country")
     assert 'did you mean "end user country"?' in VOCAB.explain_unknown("end usr country")
     assert VOCAB.match("errors") == HeaderMatch("ignored")
 

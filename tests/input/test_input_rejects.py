@@ -49,7 +49,8 @@ def test_csv_rejects_keep_columns_encoding_and_delimiter(tmp_path: Path) -> None
     table = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert table[0] == MF.HEADERS["zh"] + ["errors"]
     assert [r[:-1] for r in table[1:]] == [["" if v is None else v for v in r] for r in rows[1:]]
-    assert table[1][-1] == "row 3, column \"最终用户国家\" ('XX'): expected an ISO 3166-1 alpha-2 country code"
+    assert table[1][-1] == ("row 3, column \"最终用户国家\" ('XX'): expected a country: an ISO 3166-1 code (JP, JPN), "
+                            "a name in English, Chinese or Japanese (Japan, 日本, 米国) or a Chinese customs code (116)")
     assert table[2][-1] == "shipment 'S-102' is rejected because of row 3"
 
     # fix the file the way a user would and load it again: the errors column is ignored
@@ -99,9 +100,10 @@ def test_xlsx_rejects(tmp_path: Path) -> None:
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == MF.HEADERS["en"] + ["errors"]
     assert len(rows) == 4
-    assert rows[1][1] == "2026.03.02" and rows[1][-1].startswith("row 2, column \"Date\" ('2026.03.02')")
+    assert rows[1][1] == "2026-13-02" and rows[1][-1].startswith("row 2, column \"Date\" ('2026-13-02')")
     assert rows[2][1] == dt.datetime(2026, 4, 15)  # date cells stay dates
-    assert rows[2][-1] == "row 3, column \"Quantity\" ('eight hundred'): expected a number like 1234.5"
+    assert rows[2][-1] == ("row 3, column \"Quantity\" ('eight hundred'): expected a quantity like 500 or 500千克 "
+                           "(a number, then the unit)")
     assert rows[3][-1] == "row 4, column \"China Origin Share\" (1.5): expected a number between 0 and 1"
 
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from dualuse.input import load_shipments
 from dualuse.input.tables import parse_number
+from dualuse.values import normalise_unit
 from dualuse.models.countries import ISO_3166_ALPHA2
 from dualuse.models.shipment import ItemLine, Party, Shipment
 
@@ -114,7 +115,7 @@ def item_lines(draw: st.DrawFn, kind: str) -> list[ItemLine]:
             origin_country=draw(optional_country),
             china_origin_value_share=draw(st.none() | num["share"]),
             quantity=draw(st.none() | num["any"]),
-            unit=draw(st.none() | text),
+            unit=draw(st.none() | text.map(normalise_unit).filter(bool)),  # units are read normalised (千克 -> kg)
             value=draw(st.none() | num["nonneg"]),
             currency=draw(st.none() | st.sampled_from(["USD", "CNY", "JPY", "EUR"])),
             parameters=draw(st.dictionaries(parameter_name, st.one_of(num["any"], text.filter(_not_a_number)),

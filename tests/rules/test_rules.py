@@ -258,7 +258,29 @@ def test_defence_contractor_with_declared_civil_end_use_needs_a_licence(screener
 
 def test_defence_contractor_before_announcement_1_needs_only_a_licence(screener):
     d = screener.screen(shipment(date="2025-12-01", consignee={"name": "Mitsubishi Heavy Industries, Ltd.", "country": "JP"}, end_use=""))
-    assert d.verdict == "LICENSE_REQUIRED"
+    assert "CN-2026-1-JP-CAPABILITY" not in {r.rule_id for r in d.reasons}
+    # the only review: no end use is stated for a listed item (Regulations Arts. 16, 24), not the defence contractor
+    assert d.verdict == "REVIEW" and {r.rule_id for r in d.reasons if r.verdict == "REVIEW"} == {"CN-REGS-24-END-USER"}
+    stated = screener.screen(shipment(date="2025-12-01", consignee={"name": "Mitsubishi Heavy Industries, Ltd.", "country": "JP"},
+                                      end_use="Bearings for industrial pumps"))
+    assert stated.verdict == "LICENSE_REQUIRED"
+
+
+def test_documents_without_end_use_or_end_user_say_so(screener):
+    no_use = screener.screen(shipment(end_use=""))
+    (reason,) = [r for r in no_use.reasons if r.rule_id == "CN-REGS-24-END-USER"]
+    assert no_use.verdict == "REVIEW" and reason.verdict == "REVIEW"
+    assert reason.citation == "Regulations on Export Control of Dual-Use Items Arts. 16, 24"
+    assert "state no end use" in reason.text_en and "未载明最终用途" in reason.text_zh
+    licensed = screener.screen(shipment(end_use="", licence_number="26DL0012345"))
+    assert licensed.verdict == "LICENSE_REQUIRED" and licensed.declared_licence == "26DL0012345"
+    assert any("the declared licence 26DL0012345 must name the end user and end use" in r.text_en for r in licensed.reasons)
+    assert licensed.licence_check.startswith("licence 26DL0012345 is declared: check it is a MOFCOM dual-use export licence")
+    no_user = screener.screen(shipment(end_user=None))
+    assert no_user.verdict == "LICENSE_REQUIRED"
+    assert any(r.rule_id == "CN-REGS-24-END-USER" and "name no end user" in r.text_en for r in no_user.reasons)
+    assert any("must be issued by the actual end user" in c for c in no_user.licence.conditions)
+    assert no_user.licence_check.startswith("no licence number is declared")
 
 
 def test_licences_for_japan_carry_the_no_1_end_use_condition(screener):

@@ -78,6 +78,7 @@ from dualuse.models.shipment import Shipment
 from dualuse.service import alerts as alert_service
 from dualuse.service import audit as audit_service
 from dualuse.service import keys as key_service
+from dualuse import values
 from dualuse.service import updates, versions
 from dualuse.service.screening import ScreeningResult, live_screener, screen_and_record
 from dualuse.storage.db import Database, open_database
@@ -212,12 +213,16 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
     @app.post("/screen", tags=["screening"], response_model=ScreenOut, summary="Screen one shipment and record it")
     def screen_one(
         shipment: Shipment,
-        as_of: dt.date | None = Query(None, description="Evaluate at this date instead of the shipment date"),
+        as_of: str | None = Query(None, description="Evaluate at this date instead of the shipment date (2026-03-02, 2026/3/2, 令和8年3月2日 ...)"),
         record: bool = Query(True, description="Keep a record and open alerts (false: a what-if)"),
         key=Depends(auth.screener),
     ) -> ScreenOut:
         """Screen one shipment against the live list version; the decision, reasons, hits, versions, caller and time are recorded."""
-        result = screen_and_record(database, [shipment], actor=key.actor, channel="api", as_of=as_of, record=record)[0]
+        try:
+            day = values.parse_date(as_of) if as_of else None
+        except ValueError as error:
+            raise HTTPException(422, f"as_of {as_of!r}: {error}") from None
+        result = screen_and_record(database, [shipment], actor=key.actor, channel="api", as_of=day, record=record)[0]
         return _screen_out(result)
 
     @app.post("/screen/batch", tags=["screening"], response_model=BatchOut, summary="Screen several shipments and record each")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dualuse.models.decision import Decision
 from dualuse.models.shipment import Shipment
@@ -34,6 +34,14 @@ class BatchIn(BaseModel):
     shipments: list[Shipment] = Field(..., min_length=1)
     as_of: dt.date | None = Field(None, description="Evaluate lists and rules at this date instead of each shipment's date")
     record: bool = Field(True, description="Keep a record and open alerts (false: a what-if)")
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, value: object) -> object:
+        """The one date parser of the input (2026-03-02, 2026/3/2, 令和8年3月2日 ...)."""
+        from dualuse.values import parse_date
+
+        return parse_date(value) if isinstance(value, str) else value
 
 
 class BatchOut(BaseModel):

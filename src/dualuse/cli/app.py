@@ -1,6 +1,7 @@
 """The ``dualuse`` command line (typer + rich).
 
     dualuse screen FILE [--format table|jsonl|csv|xlsx] [-o OUT] [--as-of DATE] [--skip-invalid]
+    dualuse inspect FILE [--mapping MAP.yaml]        how a file is read, before screening
     dualuse match NAME | --file NAMES.csv
     dualuse item CODE_OR_HS_OR_TEXT | --file QUERIES.csv
     dualuse lists [update FILE_OR_DIR | history | diff V1 V2]
@@ -28,7 +29,7 @@ import os
 import typer
 
 from dualuse import __version__
-from dualuse.cli import item, listcmds, match, records, reference, screen
+from dualuse.cli import inspect, item, listcmds, match, records, reference, screen
 from dualuse.cli.localise import LocalisedGroup
 from dualuse.i18n import N_
 
@@ -41,6 +42,7 @@ app = typer.Typer(
     cls=LocalisedGroup,
 )
 app.command("screen")(screen.screen)
+app.command("inspect")(inspect.inspect)
 app.command("match")(match.match)
 app.command("item")(item.item)
 app.add_typer(listcmds.lists_app, name="lists")

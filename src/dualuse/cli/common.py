@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from dualuse import values
 from dualuse.input import InputError
 from dualuse.input.encoding import read_text
 
@@ -70,15 +71,14 @@ def check_choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
-    """Parse an ISO date option, failing with exit status 2 and a clear message."""
+    """Parse a date option with the one date parser of the input (:func:`dualuse.values.parse_date`:
+    ``2026-03-02``, ``2026/3/2``, ``2026年3月2日``, ``令和8年3月2日`` ...), failing with exit status 2."""
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        from dualuse.i18n import _
-
-        raise fail(_("{option} {value!r}: expected a date like 2026-03-02").format(option=option, value=value)) from None
+        return values.parse_date(value)
+    except ValueError as error:
+        raise fail(f"{option} {value!r}: {error}") from None
 
 
 def find_column(fieldnames: list[str], wanted: tuple[str, ...]) -> str | None:

@@ -28,6 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dualuse.cli.common import EXIT_SKIPPED, console, err_console, fail, input_error_text, parse_date
 from dualuse.cli.dbopts import actor_of, actor_option, db_option, open_db, records_choice
 from dualuse.cli.render import decisions_table, summary_details, summary_table, warning_groups, warnings_banner
+from dualuse.cli.reading import date_order_option, mapping_option, prepare, remember, report_unmapped
 from dualuse.decision.screen import Screener
 from dualuse.i18n import N_, _
 from dualuse.input import InputError, load_shipments
@@ -47,9 +48,11 @@ def screen(
     as_of: str | None = typer.Option(None, "--as-of", help=N_("Evaluate lists and rules at this date instead of each shipment's date.")),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help=N_("Screen the valid shipments; write the invalid ones with their errors to --rejects (exit status 3).")),
     rejects: Path | None = typer.Option(None, "--rejects", help=N_("Where --skip-invalid writes rejected records (default: beside the input, *.rejected.*).")),
-    sheet: str | None = typer.Option(None, "--sheet", help=N_("XLSX sheet to read (default: the first).")),
+    sheet: str | None = typer.Option(None, "--sheet", help=N_("XLSX sheet to read (default: the first, or every form sheet of one shipment).")),
     only: str | None = typer.Option(None, "--only", help=N_("Show (or write) only these verdicts, e.g. PROHIBITED,REVIEW; all shipments are still screened and counted.")),
     summary: bool = typer.Option(False, "--summary", help=N_("Print only the warnings and the counts (for big files), not one row per shipment.")),
+    mapping: Path | None = mapping_option(),
+    date_order: str | None = date_order_option(),
     db: str | None = db_option(),
     no_record: bool = typer.Option(False, "--no-record", help=N_("Screen without keeping a record or opening alerts (a what-if).")),
     actor: str | None = actor_option(),
@@ -62,12 +65,16 @@ def screen(
     if skip_invalid:
         _check_path(rejects_target)
     record = _record_plan(db, no_record)
+    reading = prepare(file, sheet, mapping, date_order)
     try:
-        loaded = load_shipments(file, skip_invalid=skip_invalid, sheet=sheet)
+        loaded = load_shipments(file, skip_invalid=skip_invalid, sheet=sheet, vocabulary=reading.vocabulary,
+                                date_order=reading.date_order)  # type: ignore[arg-type]
     except InputError as error:
         raise fail(_("{file}: invalid input, nothing was screened or written").format(file=file) + "\n" + input_error_text(error)) from None
     except OSError as error:
         raise fail(_("{file}: cannot read ({reason})").format(file=file, reason=error.strerror or error)) from None
+    report_unmapped(loaded.unmapped)
+    remember(reading, file)
 
     if loaded.rejected:  # written first: a rejects path that does not suit the input stops before anything is screened
         try:

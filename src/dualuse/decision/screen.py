@@ -102,8 +102,9 @@ class Screener:
         )
         lines = []
         for line in shipment.lines:
+            description = " ".join(part for part in (line.description, line.specification) if part)
             item = self.catalogue.classify(
-                line.control_code, line.hs_code, day, description=line.description, parameters=line.parameters, search=self.search
+                line.control_code, line.hs_code, day, description=description, parameters=line.parameters, search=self.search
             )
             nexus, note = jurisdiction(shipment, line)
             lines.append(LineFacts(line, item, nexus, note))
@@ -154,6 +155,7 @@ class Screener:
         licence = _combine_licences([f for f in findings if f.licence is not None and f.verdict == "LICENSE_REQUIRED"])
         if licence is not None:
             licence.conditions.extend(self._destination_conditions(facts))
+        shipment = facts.shipment
         return Decision(
             id=facts.shipment.id,
             verdict=verdict,
@@ -163,8 +165,12 @@ class Screener:
             lines=lines,
             licence=licence if verdict in ("LICENSE_REQUIRED", "REVIEW") else None,
             end_use=facts.end_use.summary(),
-            warnings=self.horizon.warnings(facts.as_of, touched),
+            warnings=[*(f"input: {note}" for note in shipment.notes), *self.horizon.warnings(facts.as_of, touched)],
             knowledge=self.horizon.state(facts.as_of, decisive),
+            declared_licence=shipment.licence_number,
+            licence_check=licence_check(verdict, shipment.licence_number, licence, lines),
+            documents=dict(shipment.documents),
+            extra=dict(shipment.extra),
             data_version=self.data_version,
             rules_version=self.rules.version,
             engine_version=__version__,
@@ -201,6 +207,8 @@ class Screener:
             item=item,
             reasons=sorted((_reason(f) for f in own), key=lambda r: SEVERITY.index(r.verdict)),
             licence=licence if verdict == "LICENSE_REQUIRED" else None,
+            specification=line.line.specification,
+            extra=dict(line.line.extra),
         )
 
     def _destination_conditions(self, facts: Facts) -> list[str]:
@@ -209,6 +217,32 @@ class Screener:
             if rule.licence_conditions and rule.in_force(facts.as_of) and facts.shipment.destination_country in rule.countries:
                 conditions.extend(rule.licence_conditions)
         return conditions
+
+def licence_check(verdict: str, declared: str | None, required: LicenceRequirement | None,
+                  lines: list[LineDecision]) -> str | None:
+    """The declared licence number (许可证号) against the licence the decision requires, in words.
+
+    Customs must see the dual-use export licence (Regulations Arts. 21-22);
+    a licence cannot authorise a prohibited export (Export Control Law Art. 18).
+    """
+    needing = [str(line.line) for line in lines if line.verdict == "LICENSE_REQUIRED" or line.licence is not None]
+    if verdict == "PROHIBITED":
+        return (f"licence {declared} is declared, but the export is prohibited: no licence authorises it "
+                "(Export Control Law Art. 18)") if declared else None
+    if required is None:
+        if declared and verdict == "NOT_CONTROLLED":
+            return f"licence {declared} is declared; the decision requires no dual-use export licence"
+        if declared:
+            return f"licence {declared} is declared; whether it covers the goods depends on the review"
+        return None
+    types = " or ".join(required.allowed) or "no type available"
+    scope = f" covering line{'s' if len(needing) > 1 else ''} {', '.join(needing)}" if needing else ""
+    if declared:
+        return (f"licence {declared} is declared: check it is a MOFCOM dual-use export licence ({types}){scope}, "
+                "valid on the export date, for this end user and end use (Regulations Arts. 15, 18, 21)")
+    return (f"no licence number is declared: a MOFCOM dual-use export licence ({types}){scope} is required and "
+            "customs must see it (Regulations Arts. 21-22)")
+
 
 def _reason(finding: Finding) -> Reason:
     return Reason(

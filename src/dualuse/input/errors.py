@@ -7,7 +7,7 @@ user wrote it, or a JSON path such as ``lines[0].hs_code``), the offending
 value and a plain-English expectation. :class:`InputError` carries all issues
 of a file and prints one per line::
 
-    shipments.csv: row 7, column "end user country" ('XX'): expected an ISO 3166-1 alpha-2 country code
+    shipments.csv: row 7, column "end user country" ('XX'): expected a country: an ISO 3166-1 code (JP, JPN), ...
 
 This module also maps pydantic validation errors of
 :class:`dualuse.models.shipment.Shipment` back to those positions
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from dualuse.models.shipment import BomComponent, ItemLine, Party, Shipment
+from dualuse.values import COUNTRY_EXPECTED
 
 if TYPE_CHECKING:  # pragma: no cover
     from dualuse.input.loader import SourceInfo
@@ -186,7 +187,7 @@ Loc = tuple[str | int, ...]
 Locator = Callable[[Loc, dict[str, Any]], tuple[int | None, str | None, Any]]
 """Maps a pydantic ``loc`` (and the error) to ``(row, column, value)``."""
 
-COUNTRY_CODE = "expected an ISO 3166-1 alpha-2 country code"
+COUNTRY_CODE = COUNTRY_EXPECTED
 DATE_EXPECTED = "expected a date like 2026-03-02"
 SHARE_EXPECTED = "expected a number between 0 and 1"
 NAME_REQUIRED = "party name is required"
@@ -253,10 +254,10 @@ def plain_message(loc: Loc, err: dict[str, Any]) -> str:
         return NAME_REQUIRED
     if fld == "destination_country" and kind == "missing":
         return "destination country is required (an ISO 3166-1 alpha-2 code such as JP)"
-    if fld in _COUNTRY_FIELDS:
-        return COUNTRY_CODE
+    if fld in _COUNTRY_FIELDS or fld in ("arrival_country", "trade_country"):
+        return _value_error(err) or COUNTRY_CODE
     if fld == "date":
-        return DATE_EXPECTED
+        return _value_error(err) or DATE_EXPECTED
     if fld == "id":
         return "expected text (the shipment id)" if kind == "string_type" else "shipment id is required"
     if fld == "line":
@@ -276,6 +277,14 @@ def plain_message(loc: Loc, err: dict[str, Any]) -> str:
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
         return "expected a number"
     return str(err.get("msg", "invalid value"))
+
+
+def _value_error(err: dict[str, Any]) -> str | None:
+    """The message of a ``ValueError`` raised by a validator (the value parsers say what was expected)."""
+    if err.get("type") != "value_error":
+        return None
+    error = (err.get("ctx") or {}).get("error")
+    return str(error) if error is not None else None
 
 
 def loc_startswith(loc: Loc, prefix: Loc) -> bool:

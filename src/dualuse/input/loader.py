@@ -20,11 +20,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dualuse.input.builder import TableRead, drafts_from_table, finish, read_table_records
 from dualuse.input.encoding import decode_bytes
 from dualuse.input.errors import InputError, InputIssue, ParsedRecord, RejectedRecord, issue
+from dualuse.input.forms import table_from_sheet
+from dualuse.input.headers import Vocabulary, load_vocabulary
 from dualuse.input.jsonl import read_json_array, read_jsonl
-from dualuse.input.tables import Table, read_csv, read_xlsx, records_from_table
+from dualuse.input.merge import merge_drafts
+from dualuse.input.tables import Resolution, Table, missing_required, read_csv, read_workbook, resolve_columns
 from dualuse.models.shipment import Shipment
+from dualuse.values import DateOrder
 
 FORMATS: dict[str, str] = {
     ".jsonl": "jsonl",
@@ -51,8 +56,9 @@ class SourceInfo:
         rows: data records read: non-blank lines (JSON Lines), array elements
             (JSON), or non-blank data rows excluding the header (tables).
         delimiter: CSV delimiter, else ``None``.
-        sheet: XLSX sheet read, else ``None``.
-        columns: table headers as written, in order (empty for JSON).
+        sheet: XLSX sheet read (the first of several merged form sheets), else ``None``.
+        columns: table headers as written, in order (empty for JSON); for a
+            form, the goods table's headers and then the header block's labels.
     """
 
     path: str
@@ -88,12 +94,18 @@ class LoadResult:
             ``skip_invalid``; otherwise invalid input raises).
         source: the file read.
         locations: shipment id -> the file rows it came from.
+        unmapped: ``(header, explanation)`` of each column dualuse does not
+            read (kept as written and carried to the output), once per file.
+        layouts: for tables and workbook sheets, how each was read: the
+            :class:`Table` and what its columns mean (``dualuse inspect``).
     """
 
     shipments: list[Shipment]
     rejected: list[RejectedRecord]
     source: SourceInfo
     locations: dict[str, list[int]] = field(default_factory=dict)
+    unmapped: list[tuple[str, str]] = field(default_factory=list)
+    layouts: list[tuple[Table, Resolution]] = field(default_factory=list)
 
     @property
     def issues(self) -> list[InputIssue]:
@@ -118,16 +130,23 @@ def detect_format(path: str | Path) -> str:
 
 
 def load_shipments(path: str | Path, *, skip_invalid: bool = False, sheet: str | None = None,
-                   encoding: str | None = None) -> LoadResult:
+                   encoding: str | None = None, vocabulary: Vocabulary | None = None,
+                   date_order: DateOrder | None = None) -> LoadResult:
     """Read and validate every shipment in ``path``.
 
     Args:
         path: a ``.jsonl``/``.ndjson`` (one shipment object per line),
             ``.json`` (an array of shipment objects), ``.csv``/``.tsv``/``.txt``
-            (delimited text, one row per item line) or ``.xlsx`` file.
+            (delimited text, one row per item line) or ``.xlsx`` file: a flat
+            table, or a workbook whose sheets are the forms of one shipment
+            (declaration, invoice, packing list ...; see :mod:`dualuse.input.forms`).
         skip_invalid: return invalid records in ``rejected`` instead of raising.
-        sheet: XLSX sheet to read (default: the first).
+        sheet: XLSX sheet to read (default: the first, or every form sheet
+            when the first sheet is a form).
         encoding: force a text encoding instead of detecting it.
+        vocabulary: the header vocabulary (default: the packaged one; a
+            user's column mapping comes in through :meth:`Vocabulary.with_mapping`).
+        date_order: how to read ambiguous day/month dates (``dmy``, ``mdy``).
 
     Returns:
         The :class:`LoadResult`.
@@ -146,12 +165,14 @@ def load_shipments(path: str | Path, *, skip_invalid: bool = False, sheet: str |
     except OSError as exc:
         raise InputError.single(file, f"cannot read the file: {exc.strerror or exc}") from exc
     digest = hashlib.sha256(data).hexdigest()
+    vocab = vocabulary or load_vocabulary()
 
-    table: Table | None = None
+    tables: list[TableRead] = []
+    table_list: list[Table] = []
     text_encoding: str | None = None
     if fmt == "xlsx":
-        table = read_xlsx(file, data, sheet=sheet)
-        records = records_from_table(file, table)
+        table_list = read_xlsx_tables(file, data, vocab, sheet=sheet)
+        records, tables = _records_from_tables(file, table_list, vocab, date_order)
     else:
         text, text_encoding = decode_bytes(data, file, encoding=encoding)
         if fmt == "jsonl":
@@ -160,20 +181,25 @@ def load_shipments(path: str | Path, *, skip_invalid: bool = False, sheet: str |
             records = read_json_array(file, text)
         else:
             forced = "\t" if Path(path).suffix.lower() == ".tsv" else None
-            table = read_csv(file, text, delimiter=forced)
-            records = records_from_table(file, table)
+            table_list = [read_csv(file, text, delimiter=forced)]
+            records, tables = _records_from_tables(file, table_list, vocab, date_order)
         if fmt in ("jsonl", "json"):
             _flag_duplicate_ids(file, records)
+            if not records:
+                raise InputError.single(file, "the file holds no shipments: expected one shipment object "
+                                        + ("per line" if fmt == "jsonl" else "in the array"))
 
+    first = table_list[0] if table_list else None
     source = SourceInfo(
         path=file,
         format=fmt,
         encoding=text_encoding,
         sha256=digest,
-        rows=len(table.rows) if table is not None else len(records),
-        delimiter=table.delimiter if table is not None else None,
-        sheet=table.sheet if table is not None else None,
-        columns=tuple(table.headers) if table is not None else (),
+        rows=sum(len(t.rows) for t in table_list) if table_list else len(records),
+        delimiter=first.delimiter if first is not None else None,
+        sheet=first.sheet if first is not None else None,
+        columns=tuple(first.headers) if first is not None and len(table_list) == 1 else
+        tuple(h for t in table_list for h in t.headers),
     )
     shipments: list[Shipment] = []
     rejected: list[RejectedRecord] = []
@@ -187,7 +213,128 @@ def load_shipments(path: str | Path, *, skip_invalid: bool = False, sheet: str |
                                            shipment_id=record.shipment_id, source=source))
     if rejected and not skip_invalid:
         raise InputError([i for r in rejected for i in r.issues])
-    return LoadResult(shipments=shipments, rejected=rejected, source=source, locations=locations)
+    unmapped: list[tuple[str, str]] = []
+    for read in tables:
+        for header, why in read.resolution.unknown:
+            if all(h != header for h, _ in unmapped):
+                unmapped.append((header, why))
+    return LoadResult(shipments=shipments, rejected=rejected, source=source, locations=locations,
+                      unmapped=unmapped, layouts=[(t, r.resolution) for t, r in zip(table_list, tables, strict=False)])
+
+
+def read_tables(path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
+                vocabulary: Vocabulary | None = None) -> tuple[list[Table], str | None]:
+    """The tables of a CSV/TSV/XLSX file as read (layout only, no shipments): ``(tables, text encoding)``.
+
+    Raises:
+        InputError: the file cannot be read, or is JSON (which has no columns).
+    """
+    file = str(path)
+    fmt = detect_format(path)
+    if fmt in ("jsonl", "json"):
+        raise InputError.single(file, "JSON files have no columns: their shape is the Shipment object")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError.single(file, f"cannot read the file: {exc.strerror or exc}") from exc
+    vocab = vocabulary or load_vocabulary()
+    if fmt == "xlsx":
+        return read_xlsx_tables(file, data, vocab, sheet=sheet), None
+    text, used = decode_bytes(data, file, encoding=encoding)
+    return [read_csv(file, text, delimiter="\t" if Path(path).suffix.lower() == ".tsv" else None)], used
+
+
+def file_layout(path: str | Path, *, sheet: str | None = None, encoding: str | None = None) -> str | None:
+    """The layout id of a table or workbook file (see :func:`dualuse.input.mapping.layout_fingerprint`),
+    read with the packaged vocabulary.
+
+    ``None`` for JSON files (they have no columns) and for files that cannot
+    be read as tables (the read that follows reports why).
+    """
+    from dualuse.input.mapping import layout_fingerprint
+
+    try:
+        tables, _ = read_tables(path, sheet=sheet, encoding=encoding)
+    except (InputError, OSError):
+        return None
+    return layout_fingerprint([(t.sheet, [h for i, h in enumerate(t.headers) if i not in t.fixed]) for t in tables])
+
+
+def read_xlsx_tables(file: str, data: bytes, vocab: Vocabulary, *, sheet: str | None = None) -> list[Table]:
+    """The tables of a workbook: ``sheet``; else the first sheet, or every form sheet when the first is a form.
+
+    Raises:
+        InputError: unreadable workbook, unknown sheet, empty sheet.
+    """
+    if sheet is not None:
+        return [table_from_sheet(file, read_workbook(file, data, sheet=sheet)[0], vocab)]
+    first = table_from_sheet(file, read_workbook(file, data, first_only=True)[0], vocab)
+    if first.layout != "form":
+        return [first]  # a flat table: the other sheets are not read at all
+    sheets = read_workbook(file, data)
+    if len(sheets) == 1:
+        return [first]
+    tables = [first]
+    for other in sheets[1:]:
+        if not other.rows:
+            first.notes.append(f"sheet {other.title!r} is empty: not read")
+            continue
+        table = table_from_sheet(file, other, vocab)
+        if table.layout != "form":
+            first.notes.append(f"sheet {other.title!r} is a flat table, not a document of this shipment: not read "
+                               "(read it with --sheet)")
+            continue
+        tables.append(table)
+    return tables
+
+
+def with_defaults(table: Table, vocab: Vocabulary) -> Table:
+    """``table`` with a column for each mapping default whose field no column of the table gives."""
+    if not vocab.defaults:
+        return table
+    present = {m.field for h in table.headers if h and (m := vocab.match(h)) is not None and m.kind == "field"}
+    missing = {name: value for name, value in vocab.defaults.items() if name not in present}
+    if not missing:
+        return table
+    width = len(table.headers)
+    rows = [(r, list(cells[:width]) + [None] * (width - len(cells)) + list(missing.values())) for r, cells in table.rows]
+    fixed = dict(table.fixed)
+    for k, name in enumerate(missing):
+        fixed[width + k] = (table.header_row, "mapping defaults")
+    return Table(headers=[*table.headers, *missing], header_row=table.header_row, rows=rows, delimiter=table.delimiter,
+                 sheet=table.sheet, layout=table.layout, kind=table.kind, title=table.title, fixed=fixed,
+                 notes=[*table.notes, "from the mapping's defaults: " + ", ".join(f"{k} = {v}" for k, v in missing.items())],
+                 no_goods=table.no_goods, goods_header=table.goods_header)
+
+
+def _records_from_tables(file: str, tables: list[Table], vocab: Vocabulary,
+                         date_order: DateOrder | None) -> tuple[list[ParsedRecord], list[TableRead]]:
+    """Flat tables are read on their own; several form sheets are merged into one shipment."""
+    tables[:] = [with_defaults(t, vocab) for t in tables]
+    if len(tables) == 1:
+        read = read_table_records(file, tables[0], vocab, date_order=date_order)
+        return read.records, [read]
+    reads: list[TableRead] = []
+    drafts = []
+    issues: list[InputIssue] = []
+    present: set[str] = set()
+    for table in tables:
+        resolution = resolve_columns(file, table, vocab)
+        issues.extend(resolution.issues)
+        present |= {c.field for c in resolution.columns if c.field is not None}
+        reads.append(TableRead([], resolution))
+        found, _ = drafts_from_table(file, table, resolution, date_order=date_order, group=False, prefix_sheet=True)
+        drafts.extend(found)
+    issues.extend(missing_required(file, present, vocab, None))
+    if not any(d.data.get("lines") for d in drafts):
+        issues.append(issue(file, "none of the sheets has a goods table: expected a header row of item lines "
+                            "(项号, 商品名称, Description, Quantity ...) and one row per item"))
+    if issues:
+        raise InputError(issues)
+    record = finish(merge_drafts(drafts))
+    for read in reads:
+        read.records.append(record)
+    return [record], reads
 
 
 def _flag_duplicate_ids(file: str, records: list[ParsedRecord]) -> None:

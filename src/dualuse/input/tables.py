@@ -15,35 +15,28 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dualuse import values
+from dualuse.values import DateOrder
+
 from dualuse.input.errors import (
-    DATE_EXPECTED,
-    MISSING,
     SHARE_EXPECTED,
     InputError,
     InputIssue,
-    Loc,
-    ParsedRecord,
     issue,
-    show_value,
-    validate_shipment,
 )
 from dualuse.input.headers import (
     INTERMEDIARY_FIELDS,
     LINE_FIELDS,
-    PARTIES,
     REQUIRED_COLUMNS,
     SHIPMENT_FIELDS,
     FieldKind,
     HeaderMatch,
     Vocabulary,
-    load_vocabulary,
 )
 
 DELIMITERS = (",", "\t", ";")
@@ -57,73 +50,14 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-_DATE_FORMS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
-)
-
-
-def parse_date(value: Any) -> dt.date:
-    """A date from a cell: a date/datetime, or ``2026-03-02``, ``2026/3/2``,
-    ``2026年3月2日``, ``20260302`` (as text, or an 8-digit number).
-
-    Raises:
-        ValueError: anything else, with a message saying what was expected.
-    """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool):
-        raise ValueError(DATE_EXPECTED)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and 10_000_000 <= value <= 99_999_999:
-            value = str(int(value))
-        else:
-            raise ValueError(DATE_EXPECTED + " (the cell is a plain number; format it as a date)")
-    if not isinstance(value, str):
-        raise ValueError(DATE_EXPECTED)
-    text = "".join(unicodedata.normalize("NFKC", value).split())
-    for form in _DATE_FORMS:
-        m = form.fullmatch(text)
-        if m:
-            year, month, day = (int(g) for g in m.groups())
-            try:
-                return dt.date(year, month, day)
-            except ValueError:
-                raise ValueError(f"{DATE_EXPECTED} ({text} is not a calendar date)") from None
-    raise ValueError(DATE_EXPECTED + " (also accepted: 2026/03/02, 2026年3月2日, 20260302)")
-
-
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+def parse_date(value: Any, *, order: DateOrder | None = None) -> dt.date:
+    """A date from a cell; see :func:`dualuse.values.parse_date` (the one date parser)."""
+    return values.parse_date(value, order=order)
 
 
 def parse_number(value: Any) -> float:
-    """A finite number from a cell: a number, or text like ``1234.5``,
-    ``1,234.5``, ``1.2e3`` (full-width digits accepted).
-
-    Raises:
-        ValueError: anything else.
-    """
-    if isinstance(value, bool):
-        raise ValueError("expected a number")
-    if isinstance(value, (int, float)):
-        number = float(value)
-    elif isinstance(value, str):
-        text = "".join(unicodedata.normalize("NFKC", value).split())
-        if _THOUSANDS.fullmatch(text):
-            text = text.replace(",", "")
-        if not _NUMBER.fullmatch(text):
-            raise ValueError("expected a number like 1234.5")
-        number = float(text)
-    else:
-        raise ValueError("expected a number")
-    if not math.isfinite(number):
-        raise ValueError("expected a finite number")
-    return number
+    """A finite number from a cell; see :func:`dualuse.values.parse_number`."""
+    return values.parse_number(value)
 
 
 def parse_share(value: Any) -> float:
@@ -182,12 +116,22 @@ def parse_hs(value: Any) -> str:
     return to_text(value)
 
 
-def convert(kind: FieldKind, value: Any) -> Any:
-    """Convert a non-empty cell to the field's type (raises ValueError)."""
+def convert(kind: FieldKind, value: Any, *, date_order: DateOrder | None = None) -> Any:
+    """Convert a non-empty cell to the field's type (raises ValueError).
+
+    Composite kinds return tuples: ``quantity_unit`` -> ``[(quantity, unit), ...]``
+    (one per line of the cell), ``price_total_currency`` -> ``(unit price, total,
+    currency)``, ``name_spec`` -> ``(name, specification or None)``, ``amount`` ->
+    ``(value, currency or None)``, ``quantity`` -> ``(quantity, unit or None)``.
+    """
     if kind == "date":
-        return parse_date(value)
+        return values.parse_date(value, order=date_order)
     if kind == "number":
-        return parse_number(value)
+        return values.parse_number(value)
+    if kind == "amount":
+        return values.parse_amount(value)
+    if kind == "quantity":
+        return values.parse_quantity(value)
     if kind == "share":
         return parse_share(value)
     if kind == "int":
@@ -195,8 +139,68 @@ def convert(kind: FieldKind, value: Any) -> Any:
     if kind == "hs":
         return parse_hs(value)
     if kind == "country":
-        return unicodedata.normalize("NFKC", to_text(value)).strip().upper()
+        return values.parse_country(value)
+    if kind == "currency":
+        return values.parse_currency(value)
+    if kind == "unit":
+        return values.normalise_unit(to_text(value))
+    if kind == "quantity_unit":
+        return split_quantity_unit(value)
+    if kind == "price_total_currency":
+        return split_price_total_currency(value)
+    if kind == "name_spec":
+        return split_name_specification(to_text(value))
     return to_text(value)
+
+
+def split_quantity_unit(value: Any) -> list[tuple[float, str | None]]:
+    """数量及单位: ``500千克`` -> ``[(500.0, "kg")]``; each further line of the cell
+    (the declaration's second statutory and transaction quantities) adds one pair."""
+    if not isinstance(value, str):
+        return [values.parse_quantity(value)]
+    parts = [p for p in value.replace("\r", "\n").split("\n") if p.strip()]
+    try:
+        return [values.parse_quantity(p) for p in parts]
+    except ValueError:
+        raise ValueError("expected a quantity and its unit like 500千克 (one per line)") from None
+
+
+def split_price_total_currency(value: Any) -> tuple[float | None, float, str | None]:
+    """单价/总价/币制: ``12.5/6250/美元`` (or the three on separate lines) -> ``(12.5, 6250.0, "USD")``.
+
+    Two parts are read as total and currency (``6250/美元``), one as the total.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return None, values.parse_number(value), None
+    text = unicodedata.normalize("NFKC", str(value))
+    parts = [p.strip() for p in text.replace("\r", "\n").replace("\n", "/").split("/") if p.strip()]
+    expected = "expected unit price/total/currency like 12.5/6250/美元"
+    try:
+        if len(parts) == 3:
+            return values.parse_number(parts[0]), values.parse_number(parts[1]), values.parse_currency(parts[2])
+        if len(parts) == 2:
+            return None, values.parse_number(parts[0]), values.parse_currency(parts[1])
+        if len(parts) == 1:
+            total, currency = values.parse_amount(parts[0])
+            return None, total, currency
+    except ValueError as exc:
+        raise ValueError(f"{expected} ({exc})") from None
+    raise ValueError(expected)
+
+
+def split_name_specification(text: str) -> tuple[str, str | None]:
+    """商品名称及规格型号: the name on the first line, the model and specification after it.
+
+    A single line ``name|element|element`` (the declaration's 规范申报 elements)
+    splits at the first ``|``.
+    """
+    lines = [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
+    if not lines:
+        return "", None
+    if len(lines) == 1:
+        name, bar, rest = lines[0].partition("|")
+        return (name.strip(), rest.strip() or None) if bar else (lines[0], None)
+    return lines[0], " ".join(lines[1:])
 
 
 def parameter_value(value: Any) -> float | str:
@@ -215,6 +219,11 @@ def parameter_value(value: Any) -> float | str:
 class Table:
     """A table as read: headers as written and the data rows.
 
+    A flat file is one table. A workbook sheet that is a form (a header block
+    of label-value pairs above a goods table) becomes one table too: the goods
+    table's columns, then one column per label of the header block whose value
+    is the same on every row (:attr:`fixed`).
+
     Attributes:
         headers: header cells as written (``""`` for an empty header cell).
         header_row: the header's row number.
@@ -222,6 +231,17 @@ class Table:
             padded to at least ``len(headers)``.
         delimiter: CSV delimiter, ``None`` for XLSX.
         sheet: XLSX sheet name, ``None`` for CSV.
+        layout: ``table`` (one row per item line) or ``form``.
+        kind: for forms, the kind of document (``declaration``, ``invoice``
+            ...), or ``None`` when it cannot be told.
+        title: the title row above the header, if any.
+        fixed: column index -> ``(row, cell reference)`` where a form's
+            header-block value was read (messages name that cell).
+        notes: how the layout was read (title row, merged header cells,
+            rows not read as goods ...), for ``dualuse inspect``.
+        no_goods: a form without goods lines (its one row carries only the
+            header block); it gives shipment fields, no item lines.
+        goods_header: ``False`` for a form in which no goods table header was found.
     """
 
     headers: list[str]
@@ -229,6 +249,29 @@ class Table:
     rows: list[tuple[int, list[Any]]]
     delimiter: str | None = None
     sheet: str | None = None
+    layout: str = "table"
+    kind: str | None = None
+    title: str | None = None
+    fixed: dict[int, tuple[int, str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    no_goods: bool = False
+    goods_header: bool = True
+
+
+@dataclass
+class Sheet:
+    """One worksheet as read: every non-blank row and the merged cell ranges.
+
+    Attributes:
+        title: the sheet name.
+        rows: ``(row number, cells)`` of the non-blank rows; empty cells are ``None``.
+        merged: merged ranges as ``(first row, first column, last row, last column)``,
+            1-based, as the sheet declares them.
+    """
+
+    title: str
+    rows: list[tuple[int, list[Any]]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -276,78 +319,100 @@ def read_csv(file: str, text: str, *, delimiter: str | None = None) -> Table:
     return Table(headers=headers, header_row=header_row, rows=rows, delimiter=delim)
 
 
-def read_xlsx(file: str, data: bytes, *, sheet: str | None = None) -> Table:
-    """Read the first sheet (or ``sheet``) of an XLSX workbook into a :class:`Table`.
+def read_workbook(file: str, data: bytes, *, sheet: str | None = None, first_only: bool = False) -> list[Sheet]:
+    """Read every sheet of an XLSX workbook (or only ``sheet``, or only the first), in workbook order.
 
     Cells keep their types: numbers, dates (as ``datetime``), text. Formulas
     give the value Excel saved with them; a formula saved without a value
     (files written by programs that do not calculate) is an error rather than
-    an empty cell.
+    an empty cell. Merged ranges are read from the sheet's XML.
 
     Raises:
-        InputError: not a workbook, no such sheet, no header row, or formulas
-            without saved values.
+        InputError: not a workbook, no such sheet, or formulas without saved values.
     """
     import openpyxl
 
-    values = _open_sheet(file, data, sheet, data_only=True)
-    formulas = _open_sheet(file, data, sheet, data_only=False)
+    values_wb = _open_workbook(file, data, data_only=True)
+    formulas_wb = _open_workbook(file, data, data_only=False)
+    sheets: list[Sheet] = []
+    unsaved: list[InputIssue] = []
     try:
-        ws, ws_formulas = values[1], formulas[1]
-        headers: list[str] | None = None
-        header_row = 0
-        rows: list[tuple[int, list[Any]]] = []
-        unsaved: list[tuple[int, int]] = []
-        start = ws.min_row or 1
-        pairs = zip(ws.iter_rows(values_only=True), ws_formulas.iter_rows(values_only=True), strict=False)
-        for number, (row_values, row_formulas) in enumerate(pairs, start=start):
-            cells = list(row_values)
-            for col, (value, formula) in enumerate(zip(cells, row_formulas, strict=False)):
-                if value is None and _is_formula(formula):
-                    unsaved.append((number, col))
-            if all(is_empty(c) for c in cells):
-                continue
-            if headers is None:
-                while cells and is_empty(cells[-1]):
-                    cells.pop()
-                headers = ["" if c is None else to_text(c) for c in cells]
-                header_row = number
-            else:
-                rows.append((number, cells))
-        title = ws.title
+        if sheet is not None and sheet not in values_wb.sheetnames:
+            names = ", ".join(repr(n) for n in values_wb.sheetnames)
+            raise InputError.single(file, f"no sheet named {sheet!r}; the workbook has {names}")
+        titles = [sheet] if sheet is not None else list(values_wb.sheetnames)[: 1 if first_only else None]
+        for title in titles:
+            ws, ws_formulas = values_wb[title], formulas_wb[title]
+            rows: list[tuple[int, list[Any]]] = []
+            start = ws.min_row or 1
+            pairs = zip(ws.iter_rows(values_only=True), ws_formulas.iter_rows(values_only=True), strict=False)
+            for number, (row_values, row_formulas) in enumerate(pairs, start=start):
+                cells = list(row_values)
+                for col, (value, formula) in enumerate(zip(cells, row_formulas, strict=False)):
+                    if value is None and _is_formula(formula):
+                        unsaved.append(issue(
+                            file, f"cell {openpyxl.utils.get_column_letter(col + 1)}{number} of sheet {title!r} holds a "
+                            "formula without a saved value (the file was written by a program that does not calculate "
+                            "formulas); open the file in Excel or LibreOffice and save it again, or replace the formula "
+                            "by its value", row=number))
+                if all(is_empty(c) for c in cells):
+                    continue
+                rows.append((number, [None if is_empty(c) else c for c in cells]))
+            sheets.append(Sheet(title=title, rows=rows, merged=_merged_ranges(ws)))
     finally:
-        values[0].close()
-        formulas[0].close()
+        values_wb.close()
+        formulas_wb.close()
     if unsaved:
-        raise InputError([
-            issue(file, f"cell {openpyxl.utils.get_column_letter(col + 1)}{row} holds a formula without a saved "
-                  "value (the file was written by a program that does not calculate formulas); open the file in "
-                  "Excel or LibreOffice and save it again, or replace the formula by its value",
-                  row=row, column=(headers[col] if headers and col < len(headers) and headers[col] else None))
-            for row, col in unsaved])
-    if headers is None:
-        raise InputError.single(file, f"sheet {title!r} is empty: expected a header row and one row per item line")
-    width = len(headers)
-    rows = [(r, [None if is_empty(c) else c for c in cells] + [None] * (width - len(cells))) for r, cells in rows]
-    return Table(headers=headers, header_row=header_row, rows=rows, sheet=title)
+        raise InputError(unsaved)
+    return sheets
 
 
-def _open_sheet(file: str, data: bytes, sheet: str | None, *, data_only: bool) -> tuple[Any, Any]:
+def read_xlsx(file: str, data: bytes, *, sheet: str | None = None, vocab: Vocabulary | None = None) -> Table:
+    """Read the first sheet (or ``sheet``) of an XLSX workbook into a :class:`Table`.
+
+    The sheet may be a flat table (a header row, possibly under a title row)
+    or a form (see :mod:`dualuse.input.forms`).
+
+    Raises:
+        InputError: see :func:`read_workbook`; also an empty sheet.
+    """
+    from dualuse.input.forms import table_from_sheet
+    from dualuse.input.headers import load_vocabulary
+
+    found = read_workbook(file, data, sheet=sheet, first_only=True)
+    return table_from_sheet(file, found[0], vocab or load_vocabulary())
+
+
+def _open_workbook(file: str, data: bytes, *, data_only: bool) -> Any:
     import zipfile
 
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError.single(file, f"not a readable .xlsx workbook ({exc})") from exc
-    if sheet is None:
-        return wb, wb.worksheets[0]
-    if sheet in wb.sheetnames:
-        return wb, wb[sheet]
-    names = ", ".join(repr(n) for n in wb.sheetnames)
-    wb.close()
-    raise InputError.single(file, f"no sheet named {sheet!r}; the workbook has {names}")
+
+
+def _merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
+    """The ``<mergeCell ref="A1:C1"/>`` ranges of a read-only worksheet, streamed from its XML."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    get_source = getattr(ws, "_get_source", None)
+    if get_source is None:
+        return [(r.min_row, r.min_col, r.max_row, r.max_col) for r in getattr(ws, "merged_cells", ()).ranges]
+    found: list[tuple[int, int, int, int]] = []
+    with get_source() as source:
+        for _, element in iterparse(source):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell" and element.get("ref"):
+                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                found.append((min_row, min_col, max_row, max_col))
+            if tag in ("row", "c", "v", "is", "f"):
+                element.clear()  # keep memory flat on large sheets
+    return found
 
 
 def _is_formula(value: Any) -> bool:
@@ -362,15 +427,21 @@ def _is_formula(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class Column:
-    """A resolved column: its position, header as written and meaning."""
+    """A resolved column: its position, header as written and meaning.
+
+    ``match`` is ``None`` for a column dualuse does not read: it is kept
+    (carried to the output as written) and reported once.
+    """
 
     index: int
     header: str
-    match: HeaderMatch
+    match: HeaderMatch | None
 
     @property
     def kind(self) -> FieldKind:
         m = self.match
+        if m is None:
+            return "text"
         if m.kind == "field":
             return SHIPMENT_FIELDS.get(m.field or "") or LINE_FIELDS[m.field or ""]
         if m.kind == "intermediary":
@@ -378,20 +449,46 @@ class Column:
         return "text"
 
     @property
+    def field(self) -> str | None:
+        """The canonical field for ``field`` columns, else ``None``."""
+        return self.match.field if self.match is not None and self.match.kind == "field" else None
+
+    @property
     def shipment_level(self) -> bool:
         m = self.match
-        return m.kind == "intermediary" or (m.kind == "field" and (m.field or "") in SHIPMENT_FIELDS)
+        return m is not None and (m.kind == "intermediary" or (m.kind == "field" and (m.field or "") in SHIPMENT_FIELDS))
 
 
-def resolve_columns(file: str, table: Table, vocab: Vocabulary) -> list[Column]:
-    """Map every header to its meaning.
+@dataclass
+class Resolution:
+    """What each column of a table means.
 
-    Raises:
-        InputError: unknown headers, duplicates, unnamed columns with values,
-            or missing required columns (all listed).
+    Attributes:
+        columns: the columns dualuse reads, in table order.
+        kept: the columns it does not read (kept as written, carried to the output).
+        unknown: ``(header, explanation)`` for each kept column that the user
+            did not ask to keep (reported once, with "did you mean" where close).
+        issues: problems with the header row (duplicates, unnamed columns with values).
+    """
+
+    columns: list[Column]
+    kept: list[Column]
+    unknown: list[tuple[str, str]]
+    issues: list[InputIssue]
+
+
+def resolve_columns(file: str, table: Table, vocab: Vocabulary) -> Resolution:
+    """Map every header to its meaning; unknown headers become kept columns.
+
+    Header-row problems (a column meaning the same as another, a column with
+    values but no header, a parameter column without a name) are returned in
+    :attr:`Resolution.issues`; a missing required column is checked after
+    the whole file (or all sheets of a form) is read.
     """
     issues: list[InputIssue] = []
     columns: list[Column] = []
+    kept: list[Column] = []
+    unknown: list[tuple[str, str]] = []
     seen: dict[tuple[Any, ...], Column] = {}
     row = table.header_row
     width = max([len(table.headers)] + [len(cells) for _, cells in table.rows])
@@ -404,225 +501,60 @@ def resolve_columns(file: str, table: Table, vocab: Vocabulary) -> list[Column]:
                 issues.append(issue(file, f"column {index + 1} has no header but has values (rows {shown}); "
                                     "give it a header or delete it", row=row))
             continue
-        match = vocab.match(header)
-        if match is None:
-            issues.append(issue(file, vocab.explain_unknown(header), row=row, column=header.strip()))
+        header = " ".join(str(header).split())
+        match = vocab.match(header, form=index in table.fixed)
+        if match is None or match.kind == "kept":
+            kept.append(Column(index, header, None))
+            if match is None:
+                unknown.append((header, vocab.explain_unknown(header)))
             continue
         if match.kind == "ignored":
             continue
         if match.kind == "intermediary" and (match.number or 0) < 1:
-            issues.append(issue(file, "unknown column: intermediaries are numbered from 1", row=row,
-                                column=header.strip()))
+            issues.append(issue(file, "unknown column: intermediaries are numbered from 1", row=row, column=header))
             continue
         if match.kind == "parameter" and not match.parameter:
             issues.append(issue(file, "a parameter column needs a name after the prefix, like param:purity_percent",
-                                row=row, column=header.strip()))
+                                row=row, column=header))
             continue
         key = (match.kind, match.field, match.number, match.parameter)
-        column = Column(index, header.strip(), match)
+        column = Column(index, header, match)
         if key in seen:
             issues.append(issue(file, f'this column means the same as column "{seen[key].header}"; '
                                 "keep only one of them", row=row, column=column.header))
             continue
         seen[key] = column
         columns.append(column)
-    present = {c.match.field for c in columns if c.match.kind == "field"}
-    for name in REQUIRED_COLUMNS:
-        if name not in present:
-            issues.append(issue(file, f"no column for {vocab.label(name)}: add one headed "
-                                f"{vocab.examples(name)} (or another accepted spelling)", row=row))
-    if issues:
-        raise InputError(issues)
-    return columns
+    return Resolution(columns, kept, unknown, issues)
 
 
-# ---------------------------------------------------------------------------
-# rows -> shipments
+def missing_required(file: str, present: set[str], vocab: Vocabulary, row: int | None) -> list[InputIssue]:
+    """Issues for required fields that no column (and no fallback) gives.
 
-
-def records_from_table(file: str, table: Table, vocab: Vocabulary | None = None) -> list[ParsedRecord]:
-    """Group the rows of ``table`` into shipments and validate them.
-
-    Raises:
-        InputError: problems with the header row (see :func:`resolve_columns`).
-            Problems with rows are returned in the records instead.
+    The id may come from a document number, the date from a document date
+    (see :data:`~dualuse.input.headers.DOCUMENT_ID_ORDER`), the exporter and
+    consignee from a seller and buyer.
     """
-    vocab = vocab or load_vocabulary()
-    columns = resolve_columns(file, table, vocab)
-    id_col = next(c for c in columns if c.match.kind == "field" and c.match.field == "id")
-    groups: dict[str, list[tuple[int, list[Any]]]] = {}
-    records: list[ParsedRecord] = []
-    order: list[str | int] = []  # shipment ids, or indexes into orphans, in first-seen order
-    orphans: list[ParsedRecord] = []
-    for row, cells in table.rows:
-        key = to_text(cells[id_col.index]) if not is_empty(cells[id_col.index]) else ""
-        if not key:
-            orphans.append(ParsedRecord(rows=[row], raw=[cells], shipment=None, issues=[
-                issue(file, "shipment id is required: every row needs the id of the shipment it belongs to",
-                      row=row, column=id_col.header)]))
-            order.append(len(orphans) - 1)
+    from dualuse.input.headers import DOCUMENT_DATE_ORDER, DOCUMENT_ID_ORDER
+
+    fallbacks = {
+        "id": (*DOCUMENT_ID_ORDER, "documents.number"),
+        "date": (*DOCUMENT_DATE_ORDER, "documents.date"),
+        "exporter.name": ("seller.name",),
+        "consignee.name": ("buyer.name",),
+    }
+    issues = []
+    for name in REQUIRED_COLUMNS:
+        if name in present or any(f in present for f in fallbacks.get(name, ())):
             continue
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append((row, cells))
-    for key in order:
-        if isinstance(key, int):
-            records.append(orphans[key])
-        else:
-            records.append(_build(file, key, groups[key], columns, vocab))
-    return records
-
-
-@dataclass
-class _Builder:
-    file: str
-    shipment_id: str
-    rows: list[tuple[int, list[Any]]]
-    issues: list[InputIssue] = field(default_factory=list)
-    reported: list[Loc] = field(default_factory=list)
-    positions: dict[Loc, tuple[int, str | None, Any]] = field(default_factory=dict)
-
-    def cell(self, loc: Loc, row: int, cells: list[Any], column: Column) -> Any:
-        """Record where ``loc`` comes from and return the converted cell, or MISSING."""
-        raw = cells[column.index]
-        self.positions[loc] = (row, column.header, raw)
-        if is_empty(raw):
-            return MISSING
-        try:
-            return convert(column.kind, raw)
-        except ValueError as exc:
-            self.issues.append(issue(self.file, str(exc), row=row, column=column.header, value=raw))
-            self.reported.append(loc)
-            return MISSING
-
-
-def _as_written(value: Any) -> Any:
-    return "" if value is None else value
-
-
-def _compare_key(column: Column, value: Any) -> Any:
-    if is_empty(value):
-        return ""
-    try:
-        return convert(column.kind, value)
-    except ValueError:
-        return ("raw", to_text(value))
-
-
-def _build(file: str, shipment_id: str, rows: list[tuple[int, list[Any]]], columns: list[Column],
-           vocab: Vocabulary) -> ParsedRecord:
-    b = _Builder(file, shipment_id, rows)
-    first_row, first = rows[0]
-    shipment_cols = [c for c in columns if c.shipment_level]
-    line_cols = [c for c in columns if not c.shipment_level]
-
-    # shipment-level columns must repeat the same value on every row
-    for column in shipment_cols:
-        expected = _compare_key(column, first[column.index])
-        shown = show_value(_as_written(first[column.index]))
-        for row, cells in rows[1:]:
-            if _compare_key(column, cells[column.index]) != expected:
-                b.issues.append(issue(
-                    file, f"expected the same value as row {first_row} ({shown}): both rows belong to shipment "
-                    f"{shipment_id!r} and shipment columns must repeat on every line of a shipment",
-                    row=row, column=column.header, value=_as_written(cells[column.index])))
-
-    by_field = {c.match.field: c for c in columns if c.match.kind == "field"}
-    data: dict[str, Any] = {}
-    for name in ("id", "date", "destination_country", "end_use"):
-        column = by_field.get(name)
-        if column is not None:
-            value = b.cell((name,), first_row, first, column)
-            if value is not MISSING:
-                data[name] = value
-
-    for role in PARTIES:
-        party: dict[str, Any] = {}
-        present = [(sub, by_field[f"{role}.{sub}"]) for sub in ("name", "country", "address")
-                   if f"{role}.{sub}" in by_field]
-        for sub, column in present:
-            value = b.cell((role, sub), first_row, first, column)
-            if value is not MISSING:
-                party[sub] = value
-        if present:
-            b.positions[(role,)] = (first_row, present[0][1].header, MISSING)
-        filled = any(not is_empty(first[c.index]) for _, c in present)
-        if role == "end_user" and not filled:
-            data[role] = None
-            continue
-        if filled and f"{role}.name" not in by_field:
-            b.issues.append(issue(file, f"{NAME_OF[role]} name is required: add a column headed "
-                                  f"{vocab.examples(f'{role}.name')}", row=first_row, column=present[0][1].header,
-                                  value=first[present[0][1].index]))
-            b.reported.append((role,))
-        data[role] = party
-
-    numbers = sorted({c.match.number or 1 for c in shipment_cols if c.match.kind == "intermediary"})
-    intermediaries: list[dict[str, Any]] = []
-    for number in numbers:
-        group = [c for c in shipment_cols if c.match.kind == "intermediary" and c.match.number == number]
-        if all(is_empty(first[c.index]) for c in group):
-            continue
-        index = len(intermediaries)
-        party = {}
-        for column in group:
-            value = b.cell(("intermediaries", index, column.match.field or "name"), first_row, first, column)
-            if value is not MISSING:
-                party[column.match.field or "name"] = value
-        b.positions[("intermediaries", index)] = (first_row, group[0].header, MISSING)
-        if not any(c.match.field == "name" for c in group):
-            b.issues.append(issue(file, f"intermediary {number} name is required: add a column headed "
-                                  f'"intermediary {number} name" (or "中间商{number}名称", "仲介者{number}名")',
-                                  row=first_row, column=group[0].header, value=first[group[0].index]))
-            b.reported.append(("intermediaries", index))
-        intermediaries.append(party)
-    data["intermediaries"] = intermediaries
-
-    lines: list[dict[str, Any]] = []
-    has_line_column = "lines.line" in by_field
-    for i, (row, cells) in enumerate(rows):
-        line: dict[str, Any] = {}
-        b.positions[("lines", i)] = (row, None, MISSING)
-        if not has_line_column:
-            line["line"] = i + 1
-        params: dict[str, Any] = {}
-        for column in line_cols:
-            m = column.match
-            if m.kind == "parameter":
-                raw = cells[column.index]
-                b.positions[("lines", i, "parameters", m.parameter or "")] = (row, column.header, raw)
-                if not is_empty(raw):
-                    params[m.parameter or ""] = parameter_value(raw)
-                continue
-            name = (m.field or "").removeprefix("lines.")
-            value = b.cell(("lines", i, name), row, cells, column)
-            if value is not MISSING:
-                line[name] = value
-        if params:
-            line["parameters"] = params
-        lines.append(line)
-    data["lines"] = lines
-    b.issues.extend(duplicate_lines(file, lines, lambda i: b.positions[("lines", i)][0],
-                                    by_field["lines.line"].header if has_line_column else None, shipment_id))
-
-    def locate(loc: Loc, err: dict[str, Any]) -> tuple[int | None, str | None, Any]:
-        for k in range(len(loc), 0, -1):
-            found = b.positions.get(loc[:k])
-            if found is not None:
-                row, column, raw = found
-                if k < len(loc) or is_empty(raw):
-                    raw = MISSING
-                return row, column, raw
-        return first_row, None, MISSING
-
-    shipment, issues = validate_shipment(data, file, locate, b.reported)
-    all_issues = b.issues + issues
-    return ParsedRecord(rows=[r for r, _ in rows], raw=[cells for _, cells in rows],
-                        shipment=None if all_issues else shipment, issues=all_issues, shipment_id=shipment_id)
-
-
-NAME_OF = {"exporter": "exporter", "consignee": "consignee", "end_user": "end user"}
+        hint = ""
+        if name == "id":
+            hint = " (a document number such as 预录入编号, 发票号 or Invoice No. also serves)"
+        elif name == "destination_country":
+            hint = " (运抵国, the country of arrival, is not taken as the destination: it may be a transit country)"
+        issues.append(issue(file, f"no column for {vocab.label(name)}: add one headed {vocab.examples(name)} "
+                            f"(or another accepted spelling){hint}", row=row))
+    return issues
 
 
 def duplicate_lines(file: str, lines: Iterable[dict[str, Any]], row_of: Any, column: str | None,
@@ -642,3 +574,18 @@ def duplicate_lines(file: str, lines: Iterable[dict[str, Any]], row_of: Any, col
         else:
             first_seen[number] = i
     return issues
+
+
+def records_from_table(file: str, table: Table, vocab: Vocabulary | None = None, *,
+                       date_order: DateOrder | None = None) -> list[Any]:
+    """Group the rows of ``table`` into shipments and validate them (see :mod:`dualuse.input.builder`).
+
+    Raises:
+        InputError: problems with the header row, a missing required column,
+            or a table without data rows. Problems with rows are returned in
+            the records instead.
+    """
+    from dualuse.input.builder import read_table_records
+    from dualuse.input.headers import load_vocabulary
+
+    return read_table_records(file, table, vocab or load_vocabulary(), date_order=date_order).records

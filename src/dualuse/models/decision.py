@@ -182,7 +182,11 @@ class ItemFinding(BaseModel):
 
 
 class LineDecision(BaseModel):
-    """The decision for one item line."""
+    """The decision for one item line.
+
+    ``specification`` (规格型号) and ``extra`` (the line's columns dualuse does
+    not read, as written) are carried from the input unchanged.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -192,6 +196,8 @@ class LineDecision(BaseModel):
     item: ItemFinding
     reasons: list[Reason] = Field(default_factory=list)
     licence: LicenceRequirement | None = None
+    specification: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
 
 
 class PendingChangeRef(BaseModel):
@@ -249,7 +255,13 @@ class Decision(BaseModel):
             ``LICENSE_REQUIRED`` (or would be, but for a REVIEW).
         end_use: findings of the end-use analysis (military use, civil
             declaration, red flags), with the text that triggered each.
-        warnings: data caveats that apply (e.g. a status after the data date).
+        warnings: data caveats that apply (e.g. a status after the data date),
+            and how the reader filled in fields of the documents.
+        declared_licence: the licence number declared on the documents (许可证号).
+        licence_check: the declared licence against the licence the decision
+            requires, in words (``None`` when neither is there).
+        documents: references of the documents the shipment was read from.
+        extra: shipment-level fields of the documents dualuse does not read, as written.
         knowledge: the data's knowledge horizon and the changes it expects after it.
         data_version: version of the reference data used.
         rules_version: version of the rule set used.
@@ -268,6 +280,10 @@ class Decision(BaseModel):
     end_use: dict[str, list[str]] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     knowledge: KnowledgeState | None = None
+    declared_licence: str | None = None
+    licence_check: str | None = None
+    documents: dict[str, str] = Field(default_factory=dict)
+    extra: dict[str, str] = Field(default_factory=dict)
     data_version: str
     rules_version: str
     engine_version: str

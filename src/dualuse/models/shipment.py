@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dualuse.models.countries import is_country_code
+from dualuse.values import parse_country, parse_date
 
-PartyRole = Literal["exporter", "consignee", "end_user", "intermediary"]
+PartyRole = Literal["exporter", "consignee", "end_user", "intermediary", "producer"]
 
 
 class Party(BaseModel):
@@ -23,7 +23,9 @@ class Party(BaseModel):
 
     Attributes:
         name: the name as written, in any script (required, non-empty).
-        country: ISO 3166-1 alpha-2 code, upper case, or ``None`` when unknown.
+        country: ISO 3166-1 alpha-2 code, or ``None`` when unknown; input may
+            be any form :func:`dualuse.values.parse_country` reads (``JPN``,
+            ``Japan``, ``日本``, customs code ``116``).
         address: free-text address as written, optional.
         role: free-text sub-role for intermediaries (``forwarder``, ``agent``,
             ``bank`` ...); not used for the party's screening role.
@@ -88,9 +90,15 @@ class ItemLine(BaseModel):
         china_origin_value_share: share (0..1) of the item's value that is
             China-origin content, for foreign-made goods.
         quantity, unit, value, currency: commercial data, informational.
+        unit_price: price per unit (the 单价 of a declaration), informational.
+        specification: model and specification (规格型号), written after
+            the name on declarations; classified together with the description.
+        domestic_source: where in China the goods come from (境内货源地).
         parameters: technical parameters that decide a control, e.g.
             ``{"purity_percent": 99.95}``.
         bom: bill of materials for foreign-made items.
+        extra: columns of the line that dualuse does not read, as written
+            (header -> text); carried through to the output.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -105,8 +113,12 @@ class ItemLine(BaseModel):
     unit: str | None = None
     value: float | None = Field(default=None, ge=0)
     currency: str | None = None
+    unit_price: float | None = Field(default=None, ge=0)
+    specification: str | None = None
+    domestic_source: str | None = None
     parameters: dict[str, float | str] = Field(default_factory=dict)
     bom: list[BomComponent] = Field(default_factory=list)
+    extra: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("origin_country")
     @classmethod
@@ -147,6 +159,19 @@ class Shipment(BaseModel):
         destination_country: ISO alpha-2 country of final destination.
         end_use: declared end use, free text in any language.
         lines: at least one item line.
+        producer: the production or sales unit (生产销售单位 of a customs
+            declaration), screened like the other parties.
+        licence_number: the export licence number declared (许可证号), shown
+            against the licence the decision requires.
+        arrival_country: country of arrival (运抵国), which may be a transit
+            country; recorded, not used as the destination.
+        trade_country: the trading partner's country (贸易国), recorded.
+        documents: references of the documents the shipment was read from
+            (``declaration_number``, ``invoice_number``, ``invoice_date`` ...).
+        extra: shipment-level fields of the documents that dualuse does not
+            read, as written (label -> text); carried through to the output.
+        notes: how the reader filled in fields (a date taken from the
+            invoice, sheets merged ...); shown with the decision.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -160,6 +185,28 @@ class Shipment(BaseModel):
     destination_country: str
     end_use: str = ""
     lines: list[ItemLine] = Field(min_length=1)
+    producer: Party | None = None
+    licence_number: str | None = None
+    arrival_country: str | None = None
+    trade_country: str | None = None
+    documents: dict[str, str] = Field(default_factory=dict)
+    extra: dict[str, str] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> object:
+        return parse_date(value) if isinstance(value, str) else value
+
+    @field_validator("arrival_country", "trade_country")
+    @classmethod
+    def _other_countries(cls, value: str | None) -> str | None:
+        return _validate_country(value)
+
+    @field_validator("licence_number")
+    @classmethod
+    def _licence(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
 
     @field_validator("destination_country")
     @classmethod
@@ -180,15 +227,13 @@ class Shipment(BaseModel):
         if self.end_user is not None:
             found.append(("end_user", 0, self.end_user))
         found.extend(("intermediary", i, party) for i, party in enumerate(self.intermediaries))
+        if self.producer is not None:
+            found.append(("producer", 0, self.producer))
         return found
 
 
 def _validate_country(value: str | None) -> str | None:
-    if value is None:
+    """``None`` for empty; else the ISO alpha-2 code (see :func:`dualuse.values.parse_country`)."""
+    if value is None or not value.strip():
         return None
-    code = value.strip().upper()
-    if not code:
-        return None
-    if not is_country_code(code):
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
-    return code
+    return parse_country(value)

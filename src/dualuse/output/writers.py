@@ -6,7 +6,8 @@
   for other tools.
 * CSV: one row per item line, shipment columns repeated (the same layout
   as the flat input), with the shipment verdict, the line verdict, the
-  control code, the citations, the hits and the licence terms.
+  control code, the citations, the hits and the licence terms, then the
+  input's columns that dualuse does not read, as written (carried through).
 * XLSX: three sheets - ``Decisions`` (one row per shipment), ``Lines``
   (one row per item line) and ``Hits`` (one row per list hit).
 
@@ -93,6 +94,9 @@ def decision_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
                 "hits": _hits_text(d),
                 "licence types allowed": allowed,
                 "licence conditions": conditions,
+                "declared licence": d.declared_licence or "",
+                "licence check": d.licence_check or "",
+                "documents": "; ".join(f"{k}: {v}" for k, v in d.documents.items()),
                 "warnings": " | ".join(d.warnings),
                 "data version": d.data_version,
                 "rules version": d.rules_version,
@@ -124,13 +128,29 @@ def line_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
                     **({"reasons (zh)": " | ".join(dict.fromkeys(r.text_zh for r in line.reasons if r.verdict == line.verdict))} if current() == "zh" else {}),
                     **_reasons_in_language(line.reasons, line.verdict),
                     "licence types allowed": ", ".join(line.licence.allowed) if line.licence else "",
+                    "declared licence": d.declared_licence or "",
                     "hits": _hits_text(d),
                     "as of": d.as_of.isoformat(),
                     "data version": d.data_version,
                     "rules version": d.rules_version,
+                    **{key: value for key, value in d.extra.items() if key not in LINE_COLUMNS},
+                    **{key: value for key, value in line.extra.items() if key not in LINE_COLUMNS},
                 }
             )
     return rows
+
+
+LINE_COLUMNS = frozenset({
+    "shipment id", "shipment verdict", "line", "description", "line verdict", "item status", "control code",
+    "candidate codes", "jurisdiction", "rules", "citations", "reasons (en)", "licence types allowed",
+    "declared licence", "hits", "as of", "data version", "rules version",
+})
+"""The columns :func:`line_rows` writes itself; an input column of the same name is not carried over it."""
+
+
+def _columns(rows: list[dict[str, object]]) -> list[str]:
+    """Every key of ``rows`` in first-seen order (carried input columns differ between shipments)."""
+    return list(dict.fromkeys(key for row in rows for key in row))
 
 
 def hit_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
@@ -170,8 +190,8 @@ def csv_bytes(decisions: Sequence[Decision]) -> bytes:
     """Decisions as UTF-8 CSV with BOM (so spreadsheet programs read the CJK text), one row per line."""
     rows = _localised_header(line_rows(decisions))
     buffer = io.StringIO()
-    fieldnames = list(rows[0]) if rows else [_("shipment id"), _("shipment verdict")]
-    writer = csv.DictWriter(buffer, fieldnames=fieldnames)
+    fieldnames = _columns(rows) if rows else [_("shipment id"), _("shipment verdict")]
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames, restval="")
     writer.writeheader()
     writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -182,12 +202,12 @@ def _sheet(workbook: Workbook, title: str, rows: list[dict[str, object]], verdic
     if not rows:
         sheet.append(["(none)"])
         return
-    headers = list(rows[0])
+    headers = _columns(rows)
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row[h] for h in headers])
+        sheet.append([row.get(h, "") for h in headers])
     for column in verdict_columns:
         if column not in headers:
             continue
@@ -197,7 +217,7 @@ def _sheet(workbook: Workbook, title: str, rows: list[dict[str, object]], verdic
             if fill:
                 cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
     for i, header in enumerate(headers, start=1):
-        width = min(60, max(len(header), *(len(str(r[header])) for r in rows[:200])) + 2)
+        width = min(60, max(len(header), *(len(str(r.get(header, ""))) for r in rows[:200])) + 2)
         sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = width
     for row_cells in sheet.iter_rows(min_row=2):
         for cell in row_cells:

@@ -333,6 +333,46 @@ def _listed_item(rule: Rule, ctx: _Context) -> None:
         )
 
 
+def _end_use_statement(rule: Rule, ctx: _Context) -> None:
+    """A listed dual-use item on documents that state no end use (REVIEW) or name no end user (a licence condition).
+
+    A declared licence number turns the missing end use into a licence check: the
+    licence was granted on the end user's certificates and must name this end use.
+    """
+    shipment = ctx.facts.shipment
+    no_use = not (shipment.end_use or "").strip()
+    no_user = shipment.end_user is None
+    if not (no_use or no_user):
+        return
+    consignee = shipment.consignee.name
+    for line, scope in _scoped_lines(rule, ctx.facts):
+        if scope != "certain":
+            continue
+        if no_use and not shipment.licence_number:
+            verdict, licence = "REVIEW", None
+            what = "no end user and no end use" if no_user else "no end use"
+            text_en = (f"the documents state {what}. An export licence needs end-user and end-use certificates "
+                       "issued by the end user, so the end use must be established before a licence is sought.")
+            text_zh = ("单证既未载明最终用户也未载明最终用途。" if no_user else "单证未载明最终用途。") + (
+                "出口许可申请须附最终用户出具的最终用户和最终用途证明文件，申请许可前须查明最终用途。")
+        elif no_use:
+            verdict, licence = "LICENSE_REQUIRED", rule.licence
+            text_en = (f"the documents state no end use; the declared licence {shipment.licence_number} must name the "
+                       "end user and end use of this export.")
+            text_zh = f"单证未载明最终用途；申报的许可证{shipment.licence_number}须载明本次出口的最终用户和最终用途。"
+        else:
+            verdict, licence = "LICENSE_REQUIRED", rule.licence
+            text_en = (f"the documents name no end user; the consignee \u201c{consignee}\u201d is not necessarily the end "
+                       "user, and the end-user and end-use certificates must come from the actual end user.")
+            text_zh = f"单证未载明最终用户；收货人\u201c{consignee}\u201d不一定是最终用户，最终用户和最终用途证明文件须由实际最终用户出具。"
+        fields = {"line": str(line.line.line), "code": line.item.code or ""}
+        ctx.findings.append(
+            Finding(rule, verdict, _citation(rule), _render(rule.text_en, {**fields, "evidence": text_en}),
+                    _render(rule.text_zh, {**fields, "evidence": text_zh}), line=line.line.line, code=line.item.code,
+                    licence=licence)
+        )
+
+
 def _classification_needed(rule: Rule, ctx: _Context) -> None:
     for line in ctx.facts.lines:
         if line.item.status not in UNCERTAIN_ITEM or line.jurisdiction not in rule.jurisdictions:
@@ -518,6 +558,7 @@ _KINDS = {
     "capability_enhancing": _capability_enhancing,
     "item_family": _item_family,
     "listed_item": _listed_item,
+    "end_use_statement": _end_use_statement,
     "classification_needed": _classification_needed,
     "catch_all": _catch_all,
     "china_content": _china_content,

@@ -20,6 +20,7 @@ ROLE_LABELS = {
     "consignee": ("consignee", "收货人"),
     "end_user": ("end user", "最终用户"),
     "intermediary": ("intermediary", "中间商"),
+    "producer": ("production/sales unit", "生产销售单位"),
 }
 
 
@@ -28,7 +29,8 @@ class PartyFacts:
     """A party of the shipment and the list entries its name matched.
 
     Attributes:
-        role: ``exporter``, ``consignee``, ``end_user`` or ``intermediary``.
+        role: ``exporter``, ``consignee``, ``end_user``, ``intermediary`` or
+            ``producer`` (the production/sales unit of a declaration).
         index: position among intermediaries (0 otherwise).
         party: the party as written.
         matches: match results (``match`` and ``possible``), best first.

@@ -37,6 +37,7 @@ RuleKind = Literal[
     "china_content_threshold",
     "china_origin_item",
     "knowledge_horizon",
+    "end_use_statement",
 ]
 ItemScope = Literal["dual_use", "any"]
 Jurisdiction = Literal["cn_export", "cn_origin_transfer", "cn_content", "origin_unknown", "outside"]
