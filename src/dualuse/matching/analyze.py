@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dualuse.matching.text import fold_cjk, is_han, is_kana, katakana, loose_kana, loose_latin, nfkc, split_camel
+from dualuse.matching.text import fold_characters, is_han, is_kana, latinise, loose_kana, loose_latin, nfkc, split_camel
 from dualuse.matching.vocabulary import Vocabulary, vocabulary
 
 TokenKind = str  # "word" (Latin or concept), "num", "han", "kana"
@@ -93,15 +93,38 @@ _LATIN_CHAR = re.compile(r"[a-z0-9&]")
 _DIGIT = re.compile(r"\d")
 
 
-def _prepare(text: str) -> str:
+_POSSESSIVE = re.compile(r"(?<=[a-z])['\u2019]s\b")
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ORDINAL_KANJI = re.compile(r"(?<=第)[〇零一二三四五六七八九十百]+")
+
+
+def _kanji_number(numeral: str) -> str:
+    """``十五`` -> ``15``, ``二十一`` -> ``21``, ``一〇二`` -> ``102`` (numerals up to 999)."""
+    if not any(ch in "十百" for ch in numeral):
+        return "".join(str(_KANJI_DIGITS[ch]) for ch in numeral)
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in _KANJI_DIGITS:
+            current = _KANJI_DIGITS[ch]
+        else:
+            total += (current or 1) * (10 if ch == "十" else 100)
+            current = 0
+    return str(total + current)
+
+
+def _prepare(text: str, vocab: Vocabulary) -> str:
     if text.isascii():  # most list names: no width, script or kana folding to do
         text = split_camel(text).casefold()
     else:
         text = nfkc(text)
+        text = latinise(text)
         text = split_camel(text)
         text = text.casefold()
-        text = fold_cjk(text)
-        text = katakana(text)
+        text = fold_characters(text, vocab.folds)
+        # ordinals of units: 第十五旅団 = 第15旅団
+        text = _ORDINAL_KANJI.sub(lambda m: _kanji_number(m.group(0)), text)
+    # "Deutsche Bank's" -> "Deutsche Bank": a possessive is not part of the name
+    text = _POSSESSIVE.sub("", text)
     # "U.S.A." -> "usa", "K.K." -> "kk" before punctuation is dropped
     return _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", "") + " ", text)
 
@@ -408,7 +431,7 @@ def analyze(name: str, vocab: Vocabulary | None = None) -> tuple[NameVariant, ..
 
 @lru_cache(maxsize=200_000)
 def _analyze(name: str, vocab: Vocabulary) -> tuple[NameVariant, ...]:
-    prepared = _prepare(name)
+    prepared = _prepare(name, vocab)
     texts: list[tuple[str, bool]] = [(prepared, False)]
     for alternative in _parenthetical_names(prepared, vocab):
         texts.append((alternative, True))

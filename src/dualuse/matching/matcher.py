@@ -134,11 +134,12 @@ class MatchResult:
             for q, e, sim in pairs
         ]
         if same:
-            parts.append("agreeing: " + ", ".join(same))
+            # concept tokens of one term ("heavy industry" from 重工) share their surface: say it once
+            parts.append("agreeing: " + ", ".join(dict.fromkeys(same)))
         if self.alignment.query_extra:
-            parts.append("only in the query: " + ", ".join(t.surface for t in self.alignment.query_extra))
+            parts.append("only in the query: " + ", ".join(dict.fromkeys(t.surface for t in self.alignment.query_extra)))
         if self.alignment.entry_extra:
-            parts.append("only in the entry: " + ", ".join(t.surface for t in self.alignment.entry_extra))
+            parts.append("only in the entry: " + ", ".join(dict.fromkeys(t.surface for t in self.alignment.entry_extra)))
         if self.qualifiers:
             parts.append("read as naming the parent organisation: " + ", ".join(self.qualifiers))
         if self.query_variant.truncated:
@@ -200,6 +201,12 @@ class Matcher:
                     for variant in analyze(value):
                         if variant.compact:
                             self._unit_names[record.list].setdefault(variant.compact, set()).add(position)
+        self._twin_list_of: dict[str, set[str]] | None = None
+        # list of each record, as codes, to restrict stage 1 to the wanted lists
+        self._list_codes: dict[str, int] = {}
+        self._record_list = np.array(
+            [self._list_codes.setdefault(record.list, len(self._list_codes)) for record in self.index.records], dtype=np.int32
+        )
         self._parents = {
             i: [p for p in (self.index.record_position(parent) for parent in record.parents) if p is not None]
             for i, record in enumerate(self.index.records)
@@ -244,7 +251,10 @@ class Matcher:
         if not query_variants:
             return []
         best: dict[int, _Best] = {}
-        for variant_id, query_position in self._shortlist(self.index.search(query_variants), query_variants):
+        found = self.index.search(query_variants)
+        if wanted is not None:
+            found = self._restricted(found, wanted)
+        for variant_id, query_position in self._shortlist(found, query_variants):
             indexed = self.index.variant(variant_id)
             record = self.index.records[indexed.record_index]
             query_variant = query_variants[query_position]
@@ -301,6 +311,29 @@ class Matcher:
             ranked = sorted([*units, *(r for r in ranked if r.entry.id not in named)], key=lambda r: (-r.score, r.entry.id))
         ranked = ranked[:limit]
         return ranked + self._related(ranked, wanted)
+
+    def _restricted(self, found: Candidates, wanted: set[str]) -> Candidates:
+        """Stage-1 candidates of the wanted lists only (so that other lists take no shortlist places).
+
+        A reference-list record is kept when its legal-list twin is wanted: it is
+        reported as that twin.
+        """
+        codes = [self._list_codes[name] for name in wanted if name in self._list_codes]
+        codes += [self._list_codes[name] for name in self._twin_lists(wanted) if name in self._list_codes]
+        keep = np.isin(self._record_list[found.record], np.array(codes, dtype=np.int32))
+        return Candidates(found.variant[keep], found.record[keep], found.query[keep], found.approx[keep])
+
+    def _twin_lists(self, wanted: set[str]) -> set[str]:
+        """Lists whose records may stand for an entry of a wanted list (``same_as`` twins)."""
+        if not wanted & set(LEGAL_LISTS):
+            return set()
+        if self._twin_list_of is None:
+            self._twin_list_of = {}
+            for entry in self.entries.values():
+                twin = _legal_twin(entry)
+                if twin is not None:
+                    self._twin_list_of.setdefault(twin.split(":", 1)[0], set()).add(entry.list)
+        return set().union(*(self._twin_list_of.get(name, set()) for name in wanted))
 
     def _related(self, ranked: list[MatchResult], wanted: set[str] | None) -> list[MatchResult]:
         """Parents and subsidiaries of the matched entries, as ``related`` results.
