@@ -240,9 +240,47 @@ def _drop_latin_legal_forms(pieces: list[_Piece], vocab: Vocabulary) -> list[_Pi
     return result if result else kept
 
 
-def _normalise_words(pieces: list[_Piece], vocab: Vocabulary) -> list[_Piece]:
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def _fold_numbers(pieces: list[_Piece], vocab: Vocabulary) -> list[_Piece]:
+    """Number words and ordinals as digits: ``first``/``1st`` -> ``1``, ``forty four`` -> ``44``."""
+    numbers = vocab.numbers
+    if not any(p.kind == "word" and (p.text in numbers or p.text[:1].isdigit()) for p in pieces):
+        return pieces
     out: list[_Piece] = []
     for piece in pieces:
+        value: int | None = None
+        if piece.kind == "word" and not piece.concept:
+            if piece.text in numbers:
+                value = numbers[piece.text]
+            elif (m := _ORDINAL_DIGITS.match(piece.text)) is not None:
+                value = int(m.group(1))
+        elif piece.kind == "num":
+            value = int(piece.text) if piece.text.isdigit() and len(piece.text) < 6 else None
+        previous = out[-1] if out else None
+        if (
+            value is not None
+            and 0 < value < 10
+            and previous is not None
+            and previous.kind == "num"
+            and previous.text.isdigit()
+            and previous.text.endswith("0")
+            and len(previous.text) == 2
+            and previous.surface.isalpha()
+        ):
+            out[-1] = _Piece(str(int(previous.text) + value), "num", f"{previous.surface}-{piece.surface}", segment=previous.segment)
+            continue
+        if value is not None and piece.kind == "word":
+            out.append(_Piece(str(value), "num", piece.surface, segment=piece.segment))
+        else:
+            out.append(piece)
+    return out
+
+
+def _normalise_words(pieces: list[_Piece], vocab: Vocabulary) -> list[_Piece]:
+    out: list[_Piece] = []
+    for piece in _fold_numbers(pieces, vocab):
         if piece.kind == "word" and not piece.concept:
             text = vocab.abbreviations.get(piece.text, piece.text)
             text = vocab.spellings.get(text, text)
@@ -273,6 +311,14 @@ def _assign_roles(pieces: list[_Piece], vocab: Vocabulary) -> tuple[Token, ...]:
         loose = loose_kana(text) if kind == "kana" else loose_latin(text) if kind == "word" else text
         tokens.append(Token(text, kind, role, piece.surface, loose, piece.concept, piece.segment))
     return tuple(tokens)
+
+
+_CONNECTOR_SPELLINGS = frozenset({"and", "und", "et"})
+
+
+def _compact(pieces: list[_Piece], vocab: Vocabulary) -> str:
+    """The compact key: the pieces' texts joined, numbers as digits and "and" as "&" (AT&T = AT and T)."""
+    return "".join("&" if p.text in _CONNECTOR_SPELLINGS else p.text for p in _fold_numbers(pieces, vocab))
 
 
 def _variant(pieces: list[_Piece], compact: str, vocab: Vocabulary, mode: str, truncated: bool) -> NameVariant | None:
@@ -442,7 +488,7 @@ def _analyze(name: str, vocab: Vocabulary) -> tuple[NameVariant, ...]:
     for text, truncated in texts:
         cleaned, _ = _remove_cjk_legal_forms(text, vocab)
         raw = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=False), vocab)
-        compact = "".join(p.text for p in raw)
+        compact = _compact(raw, vocab)
         if _HAN.search(text) is not None:
             concept = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=True), vocab)
             modes = (("concept", concept), ("raw", raw))

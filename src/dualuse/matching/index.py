@@ -44,6 +44,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from dualuse.matching.score import (
+    SHORT_TYPO_LENGTH,
     ABBREVIATION_SIMILARITY,
     LOOSE_SIMILARITY,
     RELATED_TOKENS,
@@ -372,7 +373,7 @@ class NameIndex:
         codes, ids = array("q"), array("i")
         words: list[tuple[str, int]] = []
         for token_id, (kind, text, loose) in enumerate(zip(self.tok_kind.tolist(), self._tok_text, self._tok_loose)):
-            if kind == 0 and len(loose) >= 5 or kind == 2 and len(loose) >= 3:
+            if kind == 0 and len(loose) >= SHORT_TYPO_LENGTH or kind == 2 and len(loose) >= 3:
                 for gram in set(_trigrams(loose)):
                     codes.append(hash((kind, gram)))
                     ids.append(token_id)
@@ -455,7 +456,7 @@ class NameIndex:
             return found
         text = token.loose
         common = exact is not None and self.df[exact] >= TYPO_SKIP_DF  # a frequent word is rarely a typo
-        if not common and ((kind == 0 and len(text) >= 5 and not acronym_like(token.text)) or (kind == 2 and len(text) >= 3)):
+        if not common and ((kind == 0 and min(len(text), len(token.text)) >= SHORT_TYPO_LENGTH and not acronym_like(token.text)) or (kind == 2 and len(text) >= 3)):
             for other, sim in self._typos(kind, text, token.surface.lower()):
                 found.setdefault(other, sim)
         if kind == 0 and 3 <= len(token.text) <= 5 and token.text.isalpha():
@@ -478,7 +479,10 @@ class NameIndex:
         """
         limit = 2 if len(text) >= 8 else 1
         arrays = []
-        for gram in set(_trigrams(text)):
+        # grams of the written form too: the spelling key can move a typo further
+        # away ("itichu" keys as "ichichu"; "itochu" as written is one edit away)
+        grams = set(_trigrams(text)) | (set(_trigrams(surface)) if kind == 0 and surface != text else set())
+        for gram in grams:
             ids = self._sorted_lookup(self._gram_sorted, self._gram_ids, hash((kind, gram)))
             if 0 < ids.size < 20_000:
                 arrays.append(ids)
@@ -487,8 +491,8 @@ class NameIndex:
         counts = np.bincount(np.concatenate(arrays))
         # the padded word has len(text) trigrams; an edit destroys at most
         # three of them (a transposition four): the q-gram lemma
-        ids = np.flatnonzero(counts >= max(1, len(text) - 3 * limit - 1))
-        ids = ids[np.abs(self._loose_length[ids] - len(text)) <= limit]
+        ids = np.flatnonzero(counts >= max(1, min(len(text), len(surface)) - 3 * limit - 1))
+        ids = ids[np.minimum(np.abs(self._loose_length[ids] - len(text)), np.abs(self._loose_length[ids] - len(surface))) <= limit]
         if ids.size == 0:
             return []
         choices = self._loose_array[ids]
@@ -500,12 +504,12 @@ class NameIndex:
         for position in close.tolist():
             token_id, choice, d = int(ids[position]), choices[position], int(distance[position])
             shorter, longer = min(len(text), len(choice)), max(len(text), len(choice))
-            if kind == 0 and (shorter < 5 or acronym_like(self._tok_text[token_id])):
+            if kind == 0 and (min(shorter, len(self._tok_text[token_id])) < SHORT_TYPO_LENGTH or acronym_like(self._tok_text[token_id])):
                 continue
             if kind == 2 and shorter < 3:
                 continue
             if 0 < d <= (2 if shorter >= 8 else 1):
-                found.append((token_id, 1.0 - d / (longer + 1)))
+                found.append((token_id, 1.0 - d / (max(longer, len(self._tok_text[token_id])) + 1)))
         return found
 
     def search(self, query_variants: tuple[NameVariant, ...], limit: int = 256) -> Candidates:

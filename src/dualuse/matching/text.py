@@ -107,20 +107,31 @@ def loose_kana(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).translate(_SMALL_KANA)
 
 
-_DOUBLE_VOWELS = re.compile(r"(ou|oo|uu|aa|ii|ee)")
+_DOUBLE_VOWELS = re.compile(r"(ou|oo|uu|aa|ii|ee|oh(?![aeiouy]))")
 _REPEATS = re.compile(r"(.)\1+")
+# Kunrei-shiki and Nihon-shiki spellings -> Hepburn (ISO 3602 vs the
+# Hepburn of the Japanese passport rules): si/shi, ti/chi, tu/tsu, hu/fu,
+# zi/di/ji, du/zu, sya/sha, tya/cha, zya/dya/jya/ja; and the moraic n
+# written m before b, m, p (Shimbashi = Shinbashi).
+_KUNREI = re.compile(r"sy(?=[auo])|ty(?=[auo])|zy(?=[auo])|dy(?=[auo])|jy(?=[auo])|si|ti|tu|(?<![cs])hu|zi|di|du|m(?=[bp])")
+_KUNREI_HEPBURN = {"sy": "sh", "ty": "ch", "zy": "j", "dy": "j", "jy": "j", "si": "shi", "ti": "chi", "tu": "tsu", "hu": "fu", "zi": "ji", "di": "ji", "du": "zu", "m": "n"}
 
 
 @lru_cache(maxsize=262144)
 def loose_latin(token: str) -> str:
     """Spelling-tolerant key for a lower-case Latin token.
 
-    Collapses long vowels the way Hepburn romanisations differ (``juukou``,
-    ``jukou``, ``juko`` -> ``juko``), repeated letters (``nippon``/``nipon``)
-    and ``&``/``-``. Used only to recognise spelling variants, never for
-    display.
+    Folds the ways romanised Japanese differs: Kunrei-shiki and Nihon-shiki
+    to Hepburn (``zyuko``/``juko``, ``sibaura``/``shibaura``, ``kawajyu``/
+    ``kawaju``), long vowels written doubled, with ``h`` or not at all
+    (``juukou``, ``jukou``, ``juko``, ``ohno``/``ono`` -> ``juko``, ``ono``;
+    macrons and circumflexes are already gone, see :func:`latinise`), then
+    repeated letters (``nippon``/``nipon``) and ``&``/``-``. Used only to
+    recognise spelling variants, never for display; both sides of a
+    comparison get the same key, so English words are folded alike.
     """
     token = token.replace("&", "").replace("-", "")
+    token = _KUNREI.sub(lambda m: _KUNREI_HEPBURN[m.group(0)], token)
     token = _DOUBLE_VOWELS.sub(lambda m: m.group(0)[0], token)
     return _REPEATS.sub(r"\1", token)
 

@@ -40,6 +40,7 @@ class Vocabulary:
         cjk_countries: folded CJK country word -> code.
         abbreviations: short form -> expansion (one token).
         spellings: variant spelling -> canonical token.
+        numbers: number word or ordinal word -> its value.
         cjk_terms: folded CJK term -> concept tokens (may be empty: the term
             is dropped), longest first.
         address_suffixes, address_words, address_places, cjk_address_markers:
@@ -63,6 +64,7 @@ class Vocabulary:
     cjk_countries: dict[str, str]
     abbreviations: dict[str, str]
     spellings: dict[str, str]
+    numbers: dict[str, int]
     cjk_terms: dict[str, tuple[str, ...]]
     address_suffixes: tuple[str, ...]
     address_words: frozenset[str]
@@ -162,6 +164,7 @@ def vocabulary() -> Vocabulary:
         cjk_countries={fold_cjk(str(k)): str(v) for k, v in terms["countries"]["cjk"].items()},
         abbreviations={str(k): str(v) for k, v in terms["abbreviations"].items()},
         spellings={str(k): str(v) for k, v in terms["spellings"].items()},
+        numbers={str(k): int(v) for k, v in (terms.get("numbers") or {}).items()},
         cjk_terms=dict(sorted(cjk_terms.items(), key=lambda kv: len(kv[0]), reverse=True)),
         address_suffixes=tuple(str(s).lstrip("-") for s in address["suffixes"]),
         address_words=frozenset(str(w) for w in address["words"]),
