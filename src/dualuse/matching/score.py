@@ -74,6 +74,7 @@ _WORDISH = frozenset({"word", "num"})
 
 WeightFn = Callable[[Token, bool], float]
 _DISTINCTIVE_ROLES = frozenset({"normal", "qualifier", "country"})
+_COUNTRY_ROLES = frozenset({"country", "country_lead"})
 
 
 @dataclass(frozen=True)
@@ -98,18 +99,28 @@ _VOWELS = frozenset("aeiou")
 
 
 _CONSONANT_RUN = re.compile(r"[^aeiouy\d]{3,}")
+_LEADING_S_CLUSTER = re.compile(r"^s[ckpt][lr]?")
 
 
 def acronym_like(text: str) -> bool:
     """Codes, not words: a one-letter change is another code.
 
-    Three letters or fewer (NTC, YKK), or up to six letters with no vowel
-    (JGSDF) or with a run of three consonants (JASDF, ASRC). Short words
-    (Shell, Ford, Benz) are not codes.
+    Three letters or fewer (NTC, YKK); up to six letters with no vowel
+    (JGSDF); or with one vowel and a run of three consonants (JASDF, ASRC,
+    ARDB), counted without doubled letters, ``h`` and an initial s-cluster,
+    so that short words (Shell, Schell, Strip, Ford, Benz) are words.
     """
     if len(text) <= 3:
         return True
-    return len(text) <= 6 and (not any(ch in _VOWELS for ch in text) or _CONSONANT_RUN.search(text) is not None)
+    if len(text) > 6:
+        return False
+    vowels = sum(ch in _VOWELS for ch in text)
+    if vowels == 0:
+        return True
+    if vowels > 1:
+        return False
+    skeleton = _LEADING_S_CLUSTER.sub("s", re.sub(r"(.)\1+", r"\1", text)).replace("h", "")
+    return _CONSONANT_RUN.search(skeleton) is not None
 
 
 def _is_abbreviation(short: str, long: str) -> bool:
@@ -144,7 +155,7 @@ def token_similarity(a: Token, b: Token) -> float:
     related = RELATED_TOKENS.get((a.text, b.text))
     if related is not None:
         return related
-    shorter = min(len(a.loose), len(b.loose), len(a.text), len(b.text))
+    shorter = min(len(a.text), len(b.text))
     longer = max(len(a.loose), len(b.loose))
     if a.kind == "kana":
         if shorter < 3:
@@ -152,6 +163,10 @@ def token_similarity(a: Token, b: Token) -> float:
     elif shorter < SHORT_TYPO_LENGTH or acronym_like(a.text) or acronym_like(b.text):
         return 0.0
     limit = 2 if shorter >= 8 else 1
+    if a.role in _COUNTRY_ROLES or b.role in _COUNTRY_ROLES:
+        # a country word's text is its code ("cn"): compare as written ("Chima" for "China")
+        distance = OSA.distance(a.surface.lower(), b.surface.lower(), score_cutoff=limit)
+        return 0.0 if distance > limit else 1.0 - distance / (max(len(a.surface), len(b.surface)) + 1)
     distance = OSA.distance(a.loose, b.loose, score_cutoff=limit)
     if distance > 0 and a.kind == "word" and not (a.concept or b.concept):
         # compare as written too: a typo in a plural ("Msterials") escapes

@@ -140,6 +140,10 @@ def _is_cjk_or_kana(ch: str) -> bool:
     return is_han(ch) or is_kana(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+
+
 @lru_cache(maxsize=8192)
 def _latin_char(ch: str) -> str:
     """The Latin spelling of one letter, mark or digit of a script other than Latin or CJK ("" for a mark)."""
@@ -150,17 +154,18 @@ def latinise(text: str) -> str:
     """Latin letters without accents, other alphabets transliterated; Han and kana unchanged.
 
     ``Société Générale`` -> ``Societe Generale``, ``Jūkō`` -> ``Juko``,
-    ``Газпром`` -> ``Gazprom``, ``김정은`` -> ``GimJeongEun`` (Revised
-    Romanization, one capitalised syllable per character, which
-    :func:`split_camel` separates), ``Αλέξανδρος`` -> ``Alexandros``.
-    Abjads (Arabic, Hebrew) come out without the vowels they do not write.
+    ``Газпром`` -> ``Gazprom``, ``Αλέξανδρος`` -> ``Alexandros``. Abjads
+    (Arabic, Hebrew) come out without the vowels they do not write. Hangul
+    is kept: Korean names have conventional Latin spellings (Kim, Park, Lee)
+    that a syllable transliteration (gim, bak, i) does not give, and one
+    Hangul syllable in a word is a different name (김정은/김종은).
     Transliteration by anyascii (ISC licence); run after :func:`nfkc`.
     """
     if text.isascii():
         return text
     out: list[str] = []
     for ch in text:
-        if ch.isascii() or _is_cjk_or_kana(ch) or unicodedata.category(ch)[0] not in "LMN":
+        if ch.isascii() or _is_cjk_or_kana(ch) or _is_hangul(ch) or unicodedata.category(ch)[0] not in "LMN":
             out.append(ch)
         else:
             out.append(_latin_char(ch))

@@ -113,6 +113,28 @@ def _read(name: str) -> dict:
     return yaml.safe_load(resources.files("dualuse.matching").joinpath(name).read_text(encoding="utf-8"))
 
 
+# Locales whose one-word country names are country words too ("Schweiz",
+# "España", "Nederland", "Россия" in transliteration), besides English.
+COUNTRY_NAME_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "fi", "pl", "ru")
+
+
+def _babel_countries() -> dict[str, str]:
+    """One-word country names -> ISO code, from the CLDR territory names that Babel ships (BSD licence)."""
+    from babel import Locale
+
+    from dualuse.models.countries import is_country_code
+
+    found: dict[str, str] = {}
+    for locale in COUNTRY_NAME_LOCALES:
+        for code, name in Locale.parse(locale).territories.items():
+            if len(code) != 2 or not is_country_code(code):
+                continue
+            words = latin_tokens(name)
+            if len(words) == 1 and words[0].isalpha() and len(words[0]) >= 4:
+                found.setdefault(words[0], code)
+    return found
+
+
 def _folds(data: dict) -> CharacterFolds:
     confusables = data.get("confusables") or {}
     return CharacterFolds(
@@ -160,7 +182,7 @@ def vocabulary() -> Vocabulary:
         cjk_legal_forms=tuple(cjk_forms),
         generic=frozenset(str(t) for t in terms["generic"]),
         qualifiers=frozenset(str(t) for t in terms["qualifiers"]),
-        latin_countries={str(k): str(v) for k, v in terms["countries"]["latin"].items()},
+        latin_countries={**_babel_countries(), **{str(k): str(v) for k, v in terms["countries"]["latin"].items()}},
         cjk_countries={fold_cjk(str(k)): str(v) for k, v in terms["countries"]["cjk"].items()},
         abbreviations={str(k): str(v) for k, v in terms["abbreviations"].items()},
         spellings={str(k): str(v) for k, v in terms["spellings"].items()},
