@@ -28,7 +28,7 @@ character by character.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from dualuse.matching.text import fold_characters, is_han, is_kana, latinise, loose_kana, loose_latin, nfkc, split_camel
@@ -78,6 +78,8 @@ class NameVariant:
             (every Han character a token). Only variants of the same mode
             are compared.
         text: the normalised text of this variant, for explanations.
+        legal_forms: the legal forms set aside (normalised: ``gmbh``,
+            ``kabushiki kaisha``, ``株式会社``), in written order.
     """
 
     tokens: tuple[Token, ...]
@@ -85,6 +87,7 @@ class NameVariant:
     truncated: bool
     mode: str
     text: str
+    legal_forms: tuple[str, ...] = ()
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\u3005]")
@@ -140,8 +143,11 @@ class _Piece:
     segment: int = 0
 
 
-def _remove_cjk_legal_forms(text: str, vocab: Vocabulary) -> tuple[str, list[int]]:
-    """Replace CJK legal forms by a space; return the text and the end offsets of removed forms."""
+def _remove_cjk_legal_forms(text: str, vocab: Vocabulary, found: list[str] | None = None) -> tuple[str, list[int]]:
+    """Replace CJK legal forms by a space; return the text and the end offsets of removed forms.
+
+    The removed forms are appended to ``found`` when given.
+    """
     ends: list[int] = []
     if text.isascii():
         return text, ends
@@ -150,6 +156,8 @@ def _remove_cjk_legal_forms(text: str, vocab: Vocabulary) -> tuple[str, list[int
         while start != -1:
             text = text[:start] + " " * len(form) + text[start + len(form):]
             ends.append(start + len(form))
+            if found is not None:
+                found.append(form)
             start = text.find(form, start + len(form))
     return text, sorted(ends)
 
@@ -213,8 +221,13 @@ def _pieces(text: str, vocab: Vocabulary, concepts: bool) -> list[_Piece]:
     return pieces
 
 
-def _drop_latin_legal_forms(pieces: list[_Piece], vocab: Vocabulary) -> list[_Piece]:
+def _drop_latin_legal_forms(pieces: list[_Piece], vocab: Vocabulary, found: list[str] | None = None) -> list[_Piece]:
+    """The pieces without Latin legal forms (all of them kept when nothing else is left).
+
+    The dropped forms (space-joined tokens) are appended to ``found`` when given.
+    """
     kept = pieces
+    dropped: list[str] = []
     for leading in vocab.latin_leading:
         if len(kept) > len(leading) and tuple(p.text for p in kept[: len(leading)]) == leading:
             kept = kept[len(leading):]
@@ -229,6 +242,7 @@ def _drop_latin_legal_forms(pieces: list[_Piece], vocab: Vocabulary) -> list[_Pi
                 n = len(form)
                 window = kept[i : i + n]
                 if len(window) == n and all(p.kind == "word" and p.text == t for p, t in zip(window, form)):
+                    dropped.append(" ".join(form))
                     i += n
                     break
             else:
@@ -237,6 +251,8 @@ def _drop_latin_legal_forms(pieces: list[_Piece], vocab: Vocabulary) -> list[_Pi
         else:
             result.append(piece)
             i += 1
+    if result and found is not None:
+        found.extend(dropped)
     return result if result else kept
 
 
@@ -486,8 +502,9 @@ def _analyze(name: str, vocab: Vocabulary) -> tuple[NameVariant, ...]:
             texts.append((head, True))
     variants: list[NameVariant] = []
     for text, truncated in texts:
-        cleaned, _ = _remove_cjk_legal_forms(text, vocab)
-        raw = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=False), vocab)
+        forms: list[str] = []
+        cleaned, _ = _remove_cjk_legal_forms(text, vocab, forms)
+        raw = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=False), vocab, forms)
         compact = _compact(raw, vocab)
         if _HAN.search(text) is not None:
             concept = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=True), vocab)
@@ -497,5 +514,5 @@ def _analyze(name: str, vocab: Vocabulary) -> tuple[NameVariant, ...]:
         for mode, pieces in modes:
             variant = _variant(pieces, compact, vocab, mode, truncated)
             if variant is not None:
-                variants.append(variant)
+                variants.append(replace(variant, legal_forms=tuple(dict.fromkeys(forms))) if forms else variant)
     return tuple(variants)

@@ -482,10 +482,12 @@ class NameIndex:
         # grams of the written form too: the spelling key can move a typo further
         # away ("itichu" keys as "ichichu"; "itochu" as written is one edit away)
         grams = set(_trigrams(text)) | (set(_trigrams(surface)) if kind == 0 and surface != text else set())
-        for gram in grams:
-            ids = self._sorted_lookup(self._gram_sorted, self._gram_ids, hash((kind, gram)))
-            if 0 < ids.size < 20_000:
-                arrays.append(ids)
+        keys = np.fromiter((hash((kind, gram)) for gram in grams), dtype=np.int64, count=len(grams))
+        los = np.searchsorted(self._gram_sorted, keys, side="left").tolist()
+        his = np.searchsorted(self._gram_sorted, keys, side="right").tolist()
+        for lo, hi in zip(los, his):
+            if 0 < hi - lo < 20_000:
+                arrays.append(self._gram_ids[lo:hi])
         if not arrays:
             return []
         counts = np.bincount(np.concatenate(arrays))

@@ -28,8 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from dualuse.matching.analyze import NameVariant, analyze
 import numpy as np
+
+from dualuse.matching.analyze import NameVariant, analyze
+from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
 
 from dualuse.matching.index import Candidates, IndexedVariant, NameIndex
 from dualuse.matching.records import FORM_KINDS, ExternalList, NameRecord, record_entry
@@ -89,6 +91,10 @@ class MatchResult:
         related_to, relation: for ``related`` results, the matched entry
             (name and list) and how this entry relates to it (``parent``: this entry is its
             parent; ``subsidiary``: this entry is its subsidiary).
+        caveats: facts besides the name that say the party may be another
+            entity (another country, another legal form, a generic
+            government-body name without its country,
+            :mod:`dualuse.matching.evidence`); such a result is at most ``possible``.
     """
 
     entry: ListEntry
@@ -105,6 +111,7 @@ class MatchResult:
     unit_of: str | None = None
     related_to: str | None = None
     relation: str | None = None
+    caveats: tuple[str, ...] = ()
 
     @property
     def partial(self) -> bool:
@@ -150,6 +157,8 @@ class MatchResult:
             parts.append("this form is shared by several organisations: possible match only")
         if self.explained_by:
             parts.append(f"the name fits {self.explained_by} better")
+        if self.caveats:
+            parts.append("possible match only: " + "; ".join(self.caveats))
         return "; ".join(parts)
 
 
@@ -292,10 +301,12 @@ class Matcher:
             if previous is not None and previous.score >= score:
                 continue
             ambiguous = self.index.is_ambiguous(found.indexed.variant.compact)
+            caveats = _caveats(found.query_variant, found.indexed.variant, entry, country)
             results[record_index] = MatchResult(
                 entry=entry,
                 score=round(score, 4),
-                decision="match" if score >= self.match_threshold and not ambiguous else "possible",
+                decision="match" if score >= self.match_threshold and not ambiguous and not caveats else "possible",
+                caveats=caveats,
                 ambiguous_form=ambiguous,
                 form=_form(found.indexed.form),
                 query_variant=found.query_variant,
@@ -305,7 +316,7 @@ class Matcher:
                 qualifiers=found.qualifiers,
             )
         ranked = _explain_away(sorted(results.values(), key=lambda r: (-r.score, r.entry.id)))
-        units = self._units_named(query_variants, ranked, wanted)
+        units = [_with_caveats(unit, country) for unit in self._units_named(query_variants, ranked, wanted)]
         if units:
             named = {u.entry.id for u in units}
             ranked = sorted([*units, *(r for r in ranked if r.entry.id not in named)], key=lambda r: (-r.score, r.entry.id))
@@ -507,6 +518,24 @@ class Matcher:
         realigned = align(trimmed, indexed.variant, self.index.weight)
         dropped = tuple(query.tokens[i].surface for i in sorted(drop))
         return replace(realigned, score=realigned.score * UNIT_QUALIFIER_FACTOR), dropped
+
+
+def _caveats(query: NameVariant, entry_variant: NameVariant, entry: ListEntry, country: str | None) -> tuple[str, ...]:
+    """What besides the name says the party may be another entity (see :mod:`dualuse.matching.evidence`)."""
+    found = (
+        country_conflict(country, entry),
+        legal_form_conflict(query, entry_variant, entry),
+        generic_body_without_country(query, country, entry),
+    )
+    return tuple(c for c in found if c)
+
+
+def _with_caveats(result: MatchResult, country: str | None) -> MatchResult:
+    """A unit result with the evidence checks applied (the unit's own words count, not the head's)."""
+    caveats = _caveats(result.query_variant, result.entry_variant, result.entry, country)
+    if not caveats:
+        return result
+    return replace(result, caveats=caveats, decision="possible")
 
 
 def _explains(winner: MatchResult, other: MatchResult) -> bool:

@@ -53,6 +53,11 @@ class Vocabulary:
         cjk_by_first_char: CJK terms (kind ``term``, with concept tokens) and
             country words (kind ``country``) by first character, longest first.
         folds: the character folds of ``characters.yaml``.
+        government_latin, government_cjk: words of generic government-body
+            names (``government_bodies`` in ``terms.yaml``), the CJK ones
+            longest first.
+        legal_form_classes: legal form without spaces -> (kind, countries of
+            the legal systems that have it; empty: any), see ``legal_forms.yaml``.
     """
 
     latin_legal_forms: tuple[tuple[str, ...], ...]
@@ -76,6 +81,9 @@ class Vocabulary:
     latin_form_strings: frozenset[str]
     cjk_by_first_char: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]
     folds: CharacterFolds
+    legal_form_classes: dict[str, tuple[str, frozenset[str]]]
+    government_latin: frozenset[str]
+    government_cjk: tuple[str, ...]
 
 
 def _by_first_token(forms: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -198,4 +206,10 @@ def vocabulary() -> Vocabulary:
         cjk_by_first_char=_cjk_by_first_char(cjk_terms, terms["countries"]["cjk"], fold_cjk),
         cjk_site_words=tuple(fold_cjk(str(w)) for w in address["cjk_site_words"]),
         folds=folds,
+        legal_form_classes={
+            (fold_cjk(str(k)) if any(_is_cjk(ch) for ch in str(k)) else "".join(latin_tokens(str(k)))): (str(v[0]), frozenset(str(c) for c in v[1]))
+            for k, v in (legal.get("classes") or {}).items()
+        },
+        government_latin=frozenset(str(w) for w in (terms.get("government_bodies") or {}).get("latin", [])),
+        government_cjk=tuple(sorted({fold_cjk(str(w)) for w in (terms.get("government_bodies") or {}).get("cjk", [])}, key=len, reverse=True)),
     )
