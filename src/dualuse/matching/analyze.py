@@ -474,6 +474,29 @@ def _parenthetical_names(prepared: str, vocab: Vocabulary) -> list[str]:
     return names
 
 
+_SLASH = re.compile(r"\s*/\s*")
+# a lone の between Han characters or digits: "小松基地の第6航空団" = the 6th Air Wing at Komatsu
+_NO_PARTICLE = re.compile(r"(?<=[\u3400-\u9fff\d])ノ(?=[\u3400-\u9fff\d])")
+
+
+def _joined_names(prepared: str) -> list[str]:
+    """The parts of names joined by a slash or by の ("Nagoya Airport / JASDF Komaki Air Base", "岐阜基地の飛行開発実験団").
+
+    A slash inside a legal form or code ("A/S", "M/V") joins nothing: both
+    sides must have at least three letters.
+    """
+    parts: list[str] = []
+    if "/" in prepared:
+        pieces = [p.strip(" ,;") for p in _SLASH.split(prepared)]
+        if len(pieces) > 1 and all(len(re.sub(r"[\W_]", "", p)) >= 3 for p in pieces):
+            parts.extend(pieces)
+    if "ノ" in prepared:
+        pieces = [p.strip() for p in _NO_PARTICLE.split(prepared)]
+        if len(pieces) > 1 and all(pieces):
+            parts.extend(reversed(pieces))  # the head of a Japanese noun phrase comes last
+    return parts
+
+
 def analyze(name: str, vocab: Vocabulary | None = None) -> tuple[NameVariant, ...]:
     """Analyse a name into comparable variants.
 
@@ -495,8 +518,9 @@ def analyze(name: str, vocab: Vocabulary | None = None) -> tuple[NameVariant, ..
 def _analyze(name: str, vocab: Vocabulary) -> tuple[NameVariant, ...]:
     prepared = _prepare(name, vocab)
     texts: list[tuple[str, bool]] = [(prepared, False)]
-    for alternative in _parenthetical_names(prepared, vocab):
-        texts.append((alternative, True))
+    for alternative in _parenthetical_names(prepared, vocab) + _joined_names(prepared):
+        if all(alternative != text for text, _ in texts):
+            texts.append((alternative, True))
     for head in _address_heads(prepared, vocab):
         if all(head != text for text, _ in texts):
             texts.append((head, True))

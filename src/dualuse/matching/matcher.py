@@ -27,6 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 import numpy as np
 
@@ -34,8 +38,11 @@ from dualuse.matching.analyze import NameVariant, analyze
 from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
 
 from dualuse.matching.index import Candidates, IndexedVariant, NameIndex
+from dualuse.matching.text import is_han, is_kana
 from dualuse.matching.records import FORM_KINDS, ExternalList, NameRecord, record_entry
 from dualuse.matching.score import Alignment, align
+from dualuse.matching.text import fold_characters, nfkc
+from dualuse.matching.vocabulary import vocabulary
 from dualuse.models.reference import LEGAL_LISTS, ListEntry, NameForm
 
 MATCH_THRESHOLD = 0.85
@@ -62,6 +69,40 @@ MAX_RELATED = 12
 STAGE2_RECORDS = 12
 STAGE2_FLOOR = 0.45
 STAGE2_PAIRS = 3
+
+
+@dataclass(frozen=True)
+class MilitaryUnits:
+    """The unit-kind words of ``military_units.yaml`` (folded like names).
+
+    Attributes:
+        list_id: the list whose organisations they are units of (``JP-MIL``).
+        kinds: unit word -> entry id, longest first.
+        not_places: words before 基地 that do not name a place.
+        places: place names that name a unit's local office.
+    """
+
+    list_id: str
+    kinds: tuple[tuple[str, str], ...]
+    not_places: frozenset[str]
+    places: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def military_units() -> MilitaryUnits:
+    """Load ``military_units.yaml`` once."""
+    data = yaml.safe_load(resources.files("dualuse.matching").joinpath("military_units.yaml").read_text(encoding="utf-8"))
+
+    def fold(text: str) -> str:
+        return fold_characters(nfkc(str(text)).casefold(), vocabulary().folds)
+
+    kinds = sorted(((fold(word), str(target)) for word, target in data["units"].items()), key=lambda kv: -len(kv[0]))
+    return MilitaryUnits(
+        list_id=str(data["list"]),
+        kinds=tuple(kinds),
+        not_places=frozenset(fold(w) for w in data.get("not_places", [])),
+        places=frozenset(fold(w) for w in data.get("places", [])),
+    )
 
 
 @dataclass(frozen=True)
@@ -263,7 +304,7 @@ class Matcher:
         found = self.index.search(query_variants)
         if wanted is not None:
             found = self._restricted(found, wanted)
-        for variant_id, query_position in self._shortlist(found, query_variants):
+        for variant_id, query_position in self._shortlist(found, query_variants) + self._segment_names(query_variants, wanted):
             indexed = self.index.variant(variant_id)
             record = self.index.records[indexed.record_index]
             query_variant = query_variants[query_position]
@@ -316,12 +357,36 @@ class Matcher:
                 qualifiers=found.qualifiers,
             )
         ranked = _explain_away(sorted(results.values(), key=lambda r: (-r.score, r.entry.id)))
-        units = [_with_caveats(unit, country) for unit in self._units_named(query_variants, ranked, wanted)]
+        units = self._units_named(query_variants, ranked, wanted)
+        if not units:
+            units = self._unit_by_kind(query_variants, ranked, wanted)
+        units = [_with_caveats(unit, country) for unit in units]
         if units:
             named = {u.entry.id for u in units}
             ranked = sorted([*units, *(r for r in ranked if r.entry.id not in named)], key=lambda r: (-r.score, r.entry.id))
         ranked = ranked[:limit]
         return ranked + self._related(ranked, wanted)
+
+    def _segment_names(self, query_variants: tuple[NameVariant, ...], wanted: set[str] | None) -> list[tuple[int, int]]:
+        """Pairs for names that are one comma-separated part of the query ("NIDS" in "NIDS, Ministry of Defense").
+
+        Stage 1 scores the whole query; a unit written with its parent after a
+        comma scores low against the unit's short name, though stage 2 reads
+        the parent as a qualifier. Only variants whose compact key is exactly
+        such a part are added.
+        """
+        pairs: list[tuple[int, int]] = []
+        for position, variant in enumerate(query_variants):
+            segments = {t.segment for t in variant.tokens}
+            if len(segments) < 2 or variant.mode != "concept":
+                continue
+            for segment in segments:
+                compact = "".join(_compact_piece(t) for t in variant.tokens if t.segment == segment)
+                for variant_id in self.index.variants_with_compact(compact)[:8].tolist():
+                    record = self.index.records[int(self.index.var_record[variant_id])]
+                    if record.list in UNIT_LISTS and (wanted is None or record.list in wanted or self._twin_lists(wanted) & {record.list}):
+                        pairs.append((int(variant_id), position))
+        return pairs
 
     def _restricted(self, found: Candidates, wanted: set[str]) -> Candidates:
         """Stage-1 candidates of the wanted lists only (so that other lists take no shortlist places).
@@ -464,6 +529,67 @@ class Matcher:
                     break
         return found
 
+    def _unit_by_kind(
+        self, query_variants: tuple[NameVariant, ...], ranked: list[MatchResult], wanted: set[str] | None
+    ) -> list[MatchResult]:
+        """A Japanese unit named by its kind without its service ("小松基地", "第6航空団", "陸自第1師団").
+
+        When no entry of the units' list matches, a Japanese name that ends
+        with a unit word of ``military_units.yaml`` and starts with an
+        ordinal, a number, a place (for 基地: two to four Han characters that
+        are not a word such as 物流) or the name of an organisation of the
+        list is a unit of that organisation (or, without one, of the
+        organisation the unit word belongs to), reported like
+        :meth:`_units_named` with score ``UNIT_OF_SCORE``.
+        """
+        units = military_units()
+        if (wanted is not None and units.list_id not in wanted) or any(
+            r.decision == "match" and units.list_id in lists_of(r.entry) for r in ranked
+        ):
+            return []
+        names = self._unit_names.get(units.list_id, {})
+        for variant in sorted(query_variants, key=lambda v: not v.truncated):  # the head of "AのB" comes first
+            compact = variant.compact
+            if variant.mode != "raw" or not compact or not all(is_han(ch) or is_kana(ch) or ch.isdigit() for ch in compact):
+                continue
+            for word, target in units.kinds:
+                if not compact.endswith(word) or len(compact) == len(word):
+                    continue
+                head = compact[: -len(word)]
+                owner = next((names[head[:k]] for k in range(len(head), 1, -1) if head[:k] in names and len(names[head[:k]]) == 1), None)
+                if owner is not None:
+                    position = next(iter(owner))
+                elif head.startswith("第") and head[1:].isdigit() or head.isdigit():
+                    position = self.index.record_position(target)
+                elif word == next(w for w, t in units.kinds if t.endswith(":jp_sdf") and w.endswith("地")) and not (
+                    2 <= len(head) <= 4 and all(is_han(ch) for ch in head) and head not in units.not_places
+                ):
+                    break
+                elif all(is_han(ch) for ch in head) and len(head) <= 4 and head not in units.not_places:
+                    position = self.index.record_position(target)
+                else:
+                    break
+                if position is None:
+                    break
+                entry = self.entry(position)
+                if wanted is not None and entry.list not in wanted:
+                    return []
+                form = next((f for f in entry.names if f.kind == "official_ja"), entry.names[0])
+                entry_variant = next((v for v in analyze(form.value) if v.mode == "raw"), variant)
+                return [
+                    MatchResult(
+                        entry=entry,
+                        score=UNIT_OF_SCORE,
+                        decision="match",
+                        form=form,
+                        query_variant=variant,
+                        entry_variant=entry_variant,
+                        alignment=Alignment(UNIT_OF_SCORE, (), variant.tokens, ()),
+                        unit_of=variant.text.replace(" ", ""),
+                    )
+                ]
+        return []
+
     def _ancestors(self, entry_index: int) -> set[int]:
         found: set[int] = set()
         stack = list(self._parents.get(entry_index, []))
@@ -496,8 +622,14 @@ class Matcher:
                 else:
                     runs.append([i])
         names = self._unit_names.get(list_id, {})
-        drop: set[int] = set()
         tokens = query.tokens
+
+        def droppable(compact: str) -> bool:
+            units = names.get(compact, set())
+            return any(unit != entry_index and entry_index not in self._ancestors(unit) for unit in units)
+
+        candidates: list[set[int]] = []
+        drop: set[int] = set()
         for run in runs:
             # Only a qualifier can be set aside, never the head of the name:
             # a prefix followed by more words, or a part after a comma.
@@ -505,19 +637,57 @@ class Matcher:
             after_comma = all(tokens[i].segment > 0 for i in run)
             if not (prefix or after_comma):
                 continue
-            compact = "".join(_compact_piece(query.tokens[i]) for i in run)
-            units = names.get(compact, set())
-            if any(unit != entry_index and entry_index not in self._ancestors(unit) for unit in units):
+            if droppable("".join(_compact_piece(tokens[i]) for i in run)):
                 drop.update(run)
-        if not drop:
+        if drop:
+            candidates.append(drop)
+        # a parent organisation's name written before the unit's ("防卫省防卫研究所",
+        # "海上自卫队吴地方队"), whatever the aligner paired its words with
+        for k in range(1, len(tokens)):
+            if tokens[k].segment != 0:
+                break
+            if droppable("".join(_compact_piece(t) for t in tokens[:k])):
+                candidates.append(set(range(k)))
+        if not candidates:
             return alignment, ()
-        kept = tuple(t for i, t in enumerate(query.tokens) if i not in drop)
-        if not kept:
-            return alignment, ()
-        trimmed = replace(query, tokens=kept)
-        realigned = align(trimmed, indexed.variant, self.index.weight)
-        dropped = tuple(query.tokens[i].surface for i in sorted(drop))
-        return replace(realigned, score=realigned.score * UNIT_QUALIFIER_FACTOR), dropped
+        best: tuple[Alignment, tuple[str, ...]] = (alignment, ())
+        places = military_units().places
+        for drop in candidates:
+            kept = tuple(t for i, t in enumerate(tokens) if i not in drop)
+            if not kept:
+                continue
+            prefix_compact = "".join(_compact_piece(tokens[i]) for i in sorted(drop))
+            entry_variant = _without_prefix(indexed.variant, prefix_compact)
+            kept, place = _without_place(kept, entry_variant, places)
+            realigned = align(replace(query, tokens=kept), entry_variant, self.index.weight)
+            dropped = (" ".join(tokens[i].surface for i in sorted(drop)) if query.tokens[0].kind != "han" else prefix_compact,) + place
+            candidate = replace(realigned, score=realigned.score * UNIT_QUALIFIER_FACTOR ** (1 + bool(place)))
+            if candidate.score > best[0].score:
+                best = (candidate, tuple(dict.fromkeys(dropped)))
+        return best
+
+
+def _without_prefix(variant: NameVariant, compact: str) -> NameVariant:
+    """The entry's form without a parent's name it starts with too ("自衛隊地方協力本部" without 自衛隊)."""
+    text = ""
+    for k, token in enumerate(variant.tokens):
+        text += _compact_piece(token)
+        if text == compact and k + 1 < len(variant.tokens):
+            return replace(variant, tokens=variant.tokens[k + 1 :])
+        if not compact.startswith(text):
+            break
+    return variant
+
+
+def _without_place(tokens: tuple, entry_variant: NameVariant, places: frozenset[str]) -> tuple[tuple, tuple[str, ...]]:
+    """Query tokens without a place name the entry does not have ("东京" in "东京地方协力本部": the Tokyo office)."""
+    entry_text = "".join(_compact_piece(t) for t in entry_variant.tokens)
+    for start in range(len(tokens)):
+        for end in range(start + 2, min(len(tokens), start + 3) + 1):
+            name = "".join(_compact_piece(t) for t in tokens[start:end])
+            if name in places and name not in entry_text and all(t.kind == "han" for t in tokens[start:end]):
+                return tokens[:start] + tokens[end:], (name,)
+    return tokens, ()
 
 
 def _caveats(query: NameVariant, entry_variant: NameVariant, entry: ListEntry, country: str | None) -> tuple[str, ...]:

@@ -148,7 +148,7 @@ def token_similarity(a: Token, b: Token) -> float:
         return 1.0
     if a.kind == "num" or b.kind == "num":
         return 0.0
-    if a.loose == b.loose and len(a.loose) >= 2:
+    if a.loose == b.loose and len(a.loose) >= 2 and (a.kind == "kana" or not (acronym_like(a.text) or acronym_like(b.text))):
         return LOOSE_SIMILARITY
     if a.kind == "word" and (_is_abbreviation(a.text, b.text) or _is_abbreviation(b.text, a.text)):
         return ABBREVIATION_SIMILARITY
