@@ -120,6 +120,9 @@ def _trigrams(text: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
+# Name-form kinds that are readings of another form (see _find_ambiguous).
+READING_KINDS = frozenset({"romaji", "pinyin"})
+
 # Records per chunk below which the index is built in one process.
 PARALLEL_FROM = 50_000
 
@@ -355,7 +358,12 @@ class NameIndex:
         for position, record in enumerate(self.records):
             if record.organisation:
                 organisation[position] = hash(record.organisation)
+        # readings (romaji, pinyin) of different scripts' names collide by nature
+        # (习近平's pinyin is "Xi Jinping"): they make no written form ambiguous
+        reading_form = np.fromiter((kind in READING_KINDS for _, kind in self._forms), dtype=bool, count=len(self._forms))
         keep = (self.var_compact != 0) & ~self.var_truncated
+        if reading_form.size:
+            keep &= ~reading_form[self.var_form]
         pairs = np.unique(np.stack([self.var_compact[keep], organisation[self.var_record[keep]]], axis=1), axis=0)
         compacts, counts = np.unique(pairs[:, 0], return_counts=True)
         return frozenset(int(c) for c in compacts[counts > 1])

@@ -37,7 +37,8 @@ import numpy as np
 from dualuse.matching.analyze import NameVariant, analyze
 from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
 
-from dualuse.matching.index import Candidates, IndexedVariant, NameIndex
+from dualuse.matching.index import READING_KINDS, Candidates, IndexedVariant, NameIndex
+from dualuse.matching.readings import has_cjk, query_readings, record_readings
 from dualuse.matching.text import is_han, is_kana
 from dualuse.matching.records import FORM_KINDS, ExternalList, NameRecord, record_entry
 from dualuse.matching.score import Alignment, align
@@ -132,6 +133,8 @@ class MatchResult:
         related_to, relation: for ``related`` results, the matched entry
             (name and list) and how this entry relates to it (``parent``: this entry is its
             parent; ``subsidiary``: this entry is its subsidiary).
+        reading: the generated reading (pinyin, romaji) of the query that
+            matched, when the query was compared through it.
         caveats: facts besides the name that say the party may be another
             entity (another country, another legal form, a generic
             government-body name without its country,
@@ -153,6 +156,7 @@ class MatchResult:
     related_to: str | None = None
     relation: str | None = None
     caveats: tuple[str, ...] = ()
+    reading: str | None = None
 
     @property
     def partial(self) -> bool:
@@ -173,6 +177,8 @@ class MatchResult:
         parts = [f"matched the {self.form.kind.replace('_', ' ')} form \u201c{self.form.value}\u201d"]
         if self.via:
             parts.append(f"(name form of the same organisation in {self.via})")
+        if self.reading:
+            parts.append(f"the name compared through its reading \u201c{self.reading}\u201d")
         if self.query_variant.compact and self.query_variant.compact == self.entry_variant.compact:
             parts.append("same name apart from spacing, punctuation or legal form")
         position = {id(t): i for i, t in enumerate(self.query_variant.tokens)}
@@ -211,6 +217,7 @@ class _Best:
     alignment: Alignment
     qualifiers: tuple[str, ...] = ()
     rank: float = 0.0
+    reading: str | None = None
 
 
 class Matcher:
@@ -239,7 +246,9 @@ class Matcher:
         self.entries: dict[str, ListEntry] = {entry.id: entry for entry in entries}
         self.external = dict(external or {})
         all_records = [NameRecord.from_entry(entry) for entry in self.entries.values()]
-        all_records.extend(records)
+        # the packaged entries carry readings from the build; other lists get them here
+        self._packaged = len(all_records)
+        all_records.extend(_with_readings(record) for record in records)
         # aliases are learnt from the packaged entries only (they come first)
         self.index = NameIndex(all_records, learn=len(self.entries) if learn_aliases else False)
         self.match_threshold = match_threshold
@@ -300,12 +309,25 @@ class Matcher:
         query_variants = analyze(name)
         if not query_variants:
             return []
+        # a Chinese or Japanese name is also compared through its readings with
+        # the other lists' Latin names (山田太郎 = "Yamada Taro", 习近平 = "Xi Jinping")
+        readings: dict[int, str] = {}
+        if len(self.index.records) > self._packaged and has_cjk(name):
+            for reading in query_readings(name):
+                for variant in analyze(reading):
+                    readings[len(query_variants)] = reading
+                    query_variants = (*query_variants, variant)
         best: dict[int, _Best] = {}
         found = self.index.search(query_variants)
         if wanted is not None:
             found = self._restricted(found, wanted)
         for variant_id, query_position in self._shortlist(found, query_variants) + self._segment_names(query_variants, wanted):
             indexed = self.index.variant(variant_id)
+            if query_position in readings and (indexed.record_index < self._packaged or indexed.form[1] in READING_KINDS):
+                # the packaged lists are compared through their own generated readings, and
+                # a reading is compared with names written in Latin, never with another reading
+                # (习近朋 and 习近平 are two names, whatever their pinyin)
+                continue
             record = self.index.records[indexed.record_index]
             query_variant = query_variants[query_position]
             alignment = align(query_variant, indexed.variant, self.index.weight)
@@ -323,7 +345,7 @@ class Matcher:
             rank = score - (PARTIAL_MARGIN if partial else 0.0)
             current = best.get(indexed.record_index)
             if current is None or rank > current.rank:
-                best[indexed.record_index] = _Best(score, indexed, query_variant, alignment, qualifiers, rank)
+                best[indexed.record_index] = _Best(score, indexed, query_variant, alignment, qualifiers, rank, readings.get(query_position))
         results: dict[int, MatchResult] = {}
         for record_index, found in best.items():
             entry = self.entry(record_index)
@@ -355,6 +377,7 @@ class Matcher:
                 alignment=found.alignment,
                 via=via,
                 qualifiers=found.qualifiers,
+                reading=found.reading,
             )
         ranked = _explain_away(sorted(results.values(), key=lambda r: (-r.score, r.entry.id)))
         units = self._units_named(query_variants, ranked, wanted)
@@ -688,6 +711,21 @@ def _without_place(tokens: tuple, entry_variant: NameVariant, places: frozenset[
             if name in places and name not in entry_text and all(t.kind == "han" for t in tokens[start:end]):
                 return tokens[:start] + tokens[end:], (name,)
     return tokens, ()
+
+
+def _with_readings(record: NameRecord) -> NameRecord:
+    """An external record with the pinyin or romaji of its Chinese and Japanese names added as forms."""
+    if not any(has_cjk(value) for value, _ in record.forms):
+        return record
+    japanese = "JP" in record.countries
+    known = {value.casefold() for value, _ in record.forms}
+    extra: list[tuple[str, str]] = []
+    for value, _ in record.forms:
+        for reading in record_readings(value, japanese):
+            if reading.casefold() not in known:
+                known.add(reading.casefold())
+                extra.append((reading, "romaji" if japanese or any(is_kana(ch) for ch in value) else "pinyin"))
+    return replace(record, forms=record.forms + tuple(extra)) if extra else record
 
 
 def _caveats(query: NameVariant, entry_variant: NameVariant, entry: ListEntry, country: str | None) -> tuple[str, ...]:
