@@ -479,6 +479,10 @@ _SLASH = re.compile(r"\s*/\s*")
 _NO_PARTICLE = re.compile(r"(?<=[\u3400-\u9fff\d])ノ(?=[\u3400-\u9fff\d])")
 
 
+# a label before the name on a document ("consignee: ...", "收货人：...", "c/o ...")
+_LABEL = re.compile(r"^[^:]{1,30}:\s*(?=\S)|^\s*c\s*/\s*o\s+")
+
+
 def _joined_names(prepared: str) -> list[str]:
     """The parts of names joined by a slash or by の ("Nagoya Airport / JASDF Komaki Air Base", "岐阜基地の飛行開発実験団").
 
@@ -486,6 +490,12 @@ def _joined_names(prepared: str) -> list[str]:
     sides must have at least three letters.
     """
     parts: list[str] = []
+    label = _LABEL.match(prepared)
+    if label is not None:
+        rest = prepared[label.end():].strip()
+        if len(re.sub(r"[\W_]", "", rest)) >= 2:
+            parts.append(rest)
+            prepared = rest
     if "/" in prepared:
         pieces = [p.strip(" ,;") for p in _SLASH.split(prepared)]
         if len(pieces) > 1 and all(len(re.sub(r"[\W_]", "", p)) >= 3 for p in pieces):

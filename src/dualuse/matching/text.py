@@ -132,6 +132,7 @@ def loose_latin(token: str) -> str:
     """
     token = token.replace("&", "").replace("-", "")
     token = _KUNREI.sub(lambda m: _KUNREI_HEPBURN[m.group(0)], token)
+    token = token.replace("x", "ks")  # transliterations of Cyrillic/Greek: Aleksandr = Alexander
     token = _DOUBLE_VOWELS.sub(lambda m: m.group(0)[0], token)
     return _REPEATS.sub(r"\1", token)
 
