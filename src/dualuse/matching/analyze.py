@@ -324,7 +324,10 @@ def _assign_roles(pieces: list[_Piece], vocab: Vocabulary) -> tuple[Token, ...]:
             role = "qualifier"
         else:
             role = "normal"
-        loose = loose_kana(text) if kind == "kana" else loose_latin(text) if kind == "word" else text
+        if role in ("country", "country_lead"):
+            loose = loose_latin(piece.surface.casefold())  # the word as written ("japan", "zyapan"), not its code
+        else:
+            loose = loose_kana(text) if kind == "kana" else loose_latin(text) if kind == "word" else text
         tokens.append(Token(text, kind, role, piece.surface, loose, piece.concept, piece.segment))
     return tuple(tokens)
 

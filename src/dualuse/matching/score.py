@@ -148,7 +148,7 @@ def token_similarity(a: Token, b: Token) -> float:
         return 1.0
     if a.kind == "num" or b.kind == "num":
         return 0.0
-    if a.loose == b.loose and len(a.loose) >= 2 and (a.kind == "kana" or not (acronym_like(a.text) or acronym_like(b.text))):
+    if a.loose == b.loose and len(a.loose) >= 2 and (a.kind == "kana" or not (_is_code(a) or _is_code(b))):
         return LOOSE_SIMILARITY
     if a.kind == "word" and (_is_abbreviation(a.text, b.text) or _is_abbreviation(b.text, a.text)):
         return ABBREVIATION_SIMILARITY
@@ -175,6 +175,11 @@ def token_similarity(a: Token, b: Token) -> float:
     if distance > limit:
         return 0.0
     return 1.0 - distance / (max(longer, len(a.text), len(b.text)) + 1)
+
+
+def _is_code(token: Token) -> bool:
+    """A code (see :func:`acronym_like`), judged as written for country words (whose text is their ISO code)."""
+    return acronym_like(token.surface if token.role in _COUNTRY_ROLES else token.text)
 
 
 def _short_typo(a: Token, b: Token) -> bool:
