@@ -396,6 +396,7 @@ class NameIndex:
         self._word_ids = np.array([i for _, i in words], dtype=np.int32)
         self._loose_length = np.fromiter((len(t) for t in self._tok_loose), dtype=np.int16, count=len(self._tok_loose))
         self._loose_array = np.array(self._tok_loose, dtype=object)
+        self._text_array = np.array(self._tok_text, dtype=object)
 
     def _sorted_lookup(self, keys: np.ndarray, values: np.ndarray, key: int) -> np.ndarray:
         lo = np.searchsorted(keys, key, side="left")
@@ -464,7 +465,7 @@ class NameIndex:
             return found
         text = token.loose
         common = exact is not None and self.df[exact] >= TYPO_SKIP_DF  # a frequent word is rarely a typo
-        if not common and ((kind == 0 and min(len(text), len(token.text)) >= SHORT_TYPO_LENGTH and not acronym_like(token.text)) or (kind == 2 and len(text) >= 3)):
+        if not common and ((kind == 0 and len(token.text) >= SHORT_TYPO_LENGTH and not acronym_like(token.text)) or (kind == 2 and len(text) >= 3)):
             for other, sim in self._typos(kind, text, token.surface.lower()):
                 found.setdefault(other, sim)
         if kind == 0 and 3 <= len(token.text) <= 5 and token.text.isalpha():
@@ -502,19 +503,22 @@ class NameIndex:
         # the padded word has len(text) trigrams; an edit destroys at most
         # three of them (a transposition four): the q-gram lemma
         ids = np.flatnonzero(counts >= max(1, min(len(text), len(surface)) - 3 * limit - 1))
-        ids = ids[np.minimum(np.abs(self._loose_length[ids] - len(text)), np.abs(self._loose_length[ids] - len(surface))) <= limit]
+        ids = ids[np.minimum(np.abs(self._loose_length[ids] - len(text)), np.abs(self._loose_length[ids] - len(surface))) <= limit + 1]
         if ids.size == 0:
             return []
         choices = self._loose_array[ids]
         distance = process.cdist([text], choices, scorer=OSA.distance, score_cutoff=2, dtype=np.int32, workers=1)[0]
         if kind == 0 and surface != text:  # as written too: a typo in a plural escapes the spelling fold
-            distance = np.minimum(distance, process.cdist([surface], choices, scorer=OSA.distance, score_cutoff=2, dtype=np.int32, workers=1)[0])
+            written = self._text_array[ids]
+            distance = np.minimum(distance, process.cdist([surface], written, scorer=OSA.distance, score_cutoff=2, dtype=np.int32, workers=1)[0])
         close = np.flatnonzero((distance > 0) & (distance <= 2))
         found: list[tuple[int, float]] = []
         for position in close.tolist():
             token_id, choice, d = int(ids[position]), choices[position], int(distance[position])
             shorter, longer = min(len(text), len(choice)), max(len(text), len(choice))
-            if kind == 0 and (min(shorter, len(self._tok_text[token_id])) < SHORT_TYPO_LENGTH or acronym_like(self._tok_text[token_id])):
+            if kind == 0:
+                shorter = min(len(surface), len(self._tok_text[token_id]))
+            if kind == 0 and (shorter < SHORT_TYPO_LENGTH or acronym_like(self._tok_text[token_id])):
                 continue
             if kind == 2 and shorter < 3:
                 continue

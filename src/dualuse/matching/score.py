@@ -155,12 +155,14 @@ def token_similarity(a: Token, b: Token) -> float:
     related = RELATED_TOKENS.get((a.text, b.text))
     if related is not None:
         return related
-    shorter = min(len(a.text), len(b.text))
+    a_text = a.surface if a.role in _COUNTRY_ROLES else a.text
+    b_text = b.surface if b.role in _COUNTRY_ROLES else b.text
+    shorter = min(len(a_text), len(b_text))
     longer = max(len(a.loose), len(b.loose))
     if a.kind == "kana":
         if shorter < 3:
             return 0.0
-    elif shorter < SHORT_TYPO_LENGTH or acronym_like(a.text) or acronym_like(b.text):
+    elif shorter < SHORT_TYPO_LENGTH or acronym_like(a_text) or acronym_like(b_text):
         return 0.0
     limit = 2 if shorter >= 8 else 1
     if a.role in _COUNTRY_ROLES or b.role in _COUNTRY_ROLES:
