@@ -44,6 +44,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from dualuse.matching.score import (
+    ACRONYM_SIMILARITY,
     SHORT_TYPO_LENGTH,
     ABBREVIATION_SIMILARITY,
     LOOSE_SIMILARITY,
@@ -141,6 +142,7 @@ class _Chunk:
     var_truncated: np.ndarray
     var_short: np.ndarray
     var_compact: np.ndarray
+    var_initials: np.ndarray
     var_length: np.ndarray
     occ_token: np.ndarray
     occ_role: np.ndarray
@@ -161,6 +163,7 @@ def _analyse_range(records: list[NameRecord], start: int, stop: int, aliases: di
     var_record, var_form, var_length = array("i"), array("i"), array("i")
     var_position, var_mode, var_truncated, var_short = array("b"), array("b"), array("b"), array("b")
     var_compact: list[int] = []
+    var_initials: list[int] = []
     occ_token, occ_role = array("i"), array("b")
     analyse = _analyze.__wrapped__  # bypass the query cache: each name is seen once here
     for record_index in range(start, stop):
@@ -178,6 +181,8 @@ def _analyse_range(records: list[NameRecord], start: int, stop: int, aliases: di
                 var_short.append(is_short(variant.tokens))
                 var_compact.append(hash(variant.compact) if variant.compact else 0)
                 var_length.append(len(variant.tokens))
+                initials = initials_of(variant)
+                var_initials.append(hash(initials) if initials else 0)
                 for token in variant.tokens:
                     key = (_KIND_CODE[token.kind], token.text)
                     token_id = local.get(key)
@@ -201,6 +206,7 @@ def _analyse_range(records: list[NameRecord], start: int, stop: int, aliases: di
         var_truncated=np.frombuffer(var_truncated, dtype=np.int8).copy(),
         var_short=np.frombuffer(var_short, dtype=np.int8).copy(),
         var_compact=np.array(var_compact, dtype=np.int64),
+        var_initials=np.array(var_initials, dtype=np.int64),
         var_length=np.frombuffer(var_length, dtype=np.int32).copy(),
         occ_token=np.frombuffer(occ_token, dtype=np.int32).copy(),
         occ_role=np.frombuffer(occ_role, dtype=np.int8).copy(),
@@ -296,6 +302,7 @@ class NameIndex:
             parts["truncated"].append(chunk.var_truncated)
             parts["short"].append(chunk.var_short)
             parts["compact"].append(chunk.var_compact)
+            parts["initials"].append(chunk.var_initials)
             parts["length"].append(chunk.var_length)
             parts["token"].append(remap[chunk.occ_token] if chunk.occ_token.size else chunk.occ_token)
             parts["role"].append(chunk.occ_role)
@@ -311,6 +318,9 @@ class NameIndex:
         self.var_mode = joined("mode", np.int8)
         self.var_truncated = joined("truncated", np.int8).astype(bool)
         self.var_compact = joined("compact", np.int64)
+        initials = joined("initials", np.int64)
+        initials_order = np.argsort(initials, kind="stable")
+        self._initials_sorted, self._initials_variant = initials[initials_order], initials_order.astype(np.int32)
         lengths = joined("length", np.int64)
         self.var_ptr = np.zeros(lengths.size + 1, dtype=np.int64)
         np.cumsum(lengths, out=self.var_ptr[1:])
@@ -584,6 +594,13 @@ class NameIndex:
             if same.size:
                 parts.append(same)
                 weights.append(np.full(same.size, 100.0, dtype=np.float32))
+        for token in query.tokens:
+            # an acronym finds the names it abbreviates ("PLA": People's Liberation Army)
+            if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
+                spelled = self._sorted_lookup(self._initials_sorted, self._initials_variant, hash(token.text))[:64]
+                if spelled.size:
+                    parts.append(spelled)
+                    weights.append(np.full(spelled.size, 50.0, dtype=np.float32))
         if not parts:
             return np.empty(0, dtype=np.int32)
         variants = np.concatenate(parts)
@@ -638,7 +655,22 @@ class NameIndex:
         if query.compact:
             same = np.isin(candidates, self.variants_with_compact(query.compact))
             score = np.where(same, np.maximum(score, 0.98), score)
+        for token in query.tokens:
+            if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
+                spelled = np.isin(candidates, self._sorted_lookup(self._initials_sorted, self._initials_variant, hash(token.text)))
+                score = np.where(spelled, np.maximum(score, ACRONYM_SIMILARITY * 0.9), score)
         return score
+
+
+_CONNECTOR_WORDS = frozenset({"of", "for", "the", "and", "&", "de"})
+
+
+def initials_of(variant: NameVariant) -> str:
+    """The initials of a name of two to six words, connectors skipped ("people's liberation army" -> "pla"); else ""."""
+    words = [t for t in variant.tokens if t.kind == "word" and not t.concept and t.text not in _CONNECTOR_WORDS]
+    if not 2 <= len(words) <= 6 or len(words) != sum(t.kind in ("word", "num") for t in variant.tokens) - sum(t.text in _CONNECTOR_WORDS for t in variant.tokens):
+        return ""
+    return "".join((t.surface or t.text)[:1] for t in words)
 
 
 def _bisect(words: list[str], prefix: str) -> int:

@@ -37,7 +37,7 @@ import numpy as np
 from dualuse.matching.analyze import NameVariant, analyze
 from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
 
-from dualuse.matching.index import READING_KINDS, Candidates, IndexedVariant, NameIndex
+from dualuse.matching.index import READING_KINDS, Candidates, IndexedVariant, NameIndex, initials_of
 from dualuse.matching.readings import has_cjk, query_readings, record_readings
 from dualuse.matching.text import is_han, is_kana
 from dualuse.matching.records import FORM_KINDS, ExternalList, NameRecord, record_entry
@@ -728,9 +728,19 @@ def _with_readings(record: NameRecord) -> NameRecord:
     return replace(record, forms=record.forms + tuple(extra)) if extra else record
 
 
+def _spelled_acronym(query: NameVariant, entry_variant: NameVariant) -> str | None:
+    """Caveat when the whole query is one acronym read as the initials of the entry's name (not one of its forms)."""
+    words = [t for t in query.tokens if t.role != "country_lead"]
+    if len(words) == 1 and len(entry_variant.tokens) > 1 and words[0].text != entry_variant.compact:
+        if initials_of(entry_variant) == words[0].text:
+            return f"“{words[0].surface}” read as the initials of the entry's name: an acronym alone does not identify it"
+    return None
+
+
 def _caveats(query: NameVariant, entry_variant: NameVariant, entry: ListEntry, country: str | None) -> tuple[str, ...]:
     """What besides the name says the party may be another entity (see :mod:`dualuse.matching.evidence`)."""
     found = (
+        _spelled_acronym(query, entry_variant),
         country_conflict(country, entry),
         legal_form_conflict(query, entry_variant, entry),
         generic_body_without_country(query, country, entry),

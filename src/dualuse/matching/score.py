@@ -360,7 +360,10 @@ def align(query: NameVariant, entry: NameVariant, weight: WeightFn) -> Alignment
 
     # A typo in a four-letter word counts only beside a word that agrees exactly
     # ("Mercedes-Benn" for "Mercedes-Benz", but "Benn" alone is another name).
-    short_typos = [k for k, (qs, es, sim) in enumerate(pairs) if sim < LOOSE_SIMILARITY and _short_typo(q_tokens[qs[0]], e_tokens[es[0]])]
+    short_typos = [
+        k for k, (qs, es, sim) in enumerate(pairs)
+        if len(qs) == len(es) == 1 and sim < LOOSE_SIMILARITY and _short_typo(q_tokens[qs[0]], e_tokens[es[0]])
+    ]
     if short_typos and not any(
         sim >= LOOSE_SIMILARITY and q_tokens[qs[0]].role in _DISTINCTIVE_ROLES and q_tokens[qs[0]].kind in _WORDISH
         for qs, es, sim in pairs
