@@ -407,6 +407,7 @@ class NameIndex:
         self._loose_length = np.fromiter((len(t) for t in self._tok_loose), dtype=np.int16, count=len(self._tok_loose))
         self._loose_array = np.array(self._tok_loose, dtype=object)
         self._text_array = np.array(self._tok_text, dtype=object)
+        self._country_words = sorted(w for w in vocabulary().latin_countries if " " not in w and len(w) >= 4)
 
     def _sorted_lookup(self, keys: np.ndarray, values: np.ndarray, key: int) -> np.ndarray:
         lo = np.searchsorted(keys, key, side="left")
@@ -478,6 +479,12 @@ class NameIndex:
         if not common and ((kind == 0 and len(token.text) >= SHORT_TYPO_LENGTH and not acronym_like(token.text)) or (kind == 2 and len(text) >= 3)):
             for other, sim in self._typos(kind, text, token.surface.lower()):
                 found.setdefault(other, sim)
+        if kind == 0 and exact is None and len(token.text) >= 5 and token.role not in ("country", "country_lead"):
+            # a misspelt country word ("Chima"): country tokens are stored under their code
+            for word, distance, _ in process.extract(token.text, self._country_words, scorer=OSA.distance, score_cutoff=1, limit=3):
+                other = self._vocab.get((0, vocabulary().latin_countries[word].lower()))
+                if other is not None and distance > 0:
+                    found.setdefault(other, 1.0 - distance / (max(len(word), len(token.text)) + 1))
         if kind == 0 and 3 <= len(token.text) <= 5 and token.text.isalpha():
             lo = _bisect(self._words, token.text)
             for position in range(lo, min(lo + 64, len(self._words))):
