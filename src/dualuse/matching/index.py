@@ -407,7 +407,11 @@ class NameIndex:
         self._loose_length = np.fromiter((len(t) for t in self._tok_loose), dtype=np.int16, count=len(self._tok_loose))
         self._loose_array = np.array(self._tok_loose, dtype=object)
         self._text_array = np.array(self._tok_text, dtype=object)
-        self._country_words = sorted(w for w in vocabulary().latin_countries if " " not in w and len(w) >= 4)
+        # country words by (first letter, length), for the typo check of misspelt country words
+        country_words: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in sorted(w for w in vocabulary().latin_countries if " " not in w and len(w) >= 4):
+            country_words[(word[0], len(word))].append(word)
+        self._country_words = {key: tuple(words) for key, words in country_words.items()}
 
     def _sorted_lookup(self, keys: np.ndarray, values: np.ndarray, key: int) -> np.ndarray:
         lo = np.searchsorted(keys, key, side="left")
@@ -481,7 +485,8 @@ class NameIndex:
                 found.setdefault(other, sim)
         if kind == 0 and exact is None and len(token.text) >= 5 and token.role not in ("country", "country_lead"):
             # a misspelt country word ("Chima"): country tokens are stored under their code
-            for word, distance, _ in process.extract(token.text, self._country_words, scorer=OSA.distance, score_cutoff=1, limit=3):
+            nearby = self._country_words.get((token.text[0], len(token.text)), ()) + self._country_words.get((token.text[0], len(token.text) + 1), ()) + self._country_words.get((token.text[0], len(token.text) - 1), ())
+            for word, distance, _ in process.extract(token.text, nearby, scorer=OSA.distance, score_cutoff=1, limit=3) if nearby else ():
                 other = self._vocab.get((0, vocabulary().latin_countries[word].lower()))
                 if other is not None and distance > 0:
                     found.setdefault(other, 1.0 - distance / (max(len(word), len(token.text)) + 1))
@@ -601,8 +606,8 @@ class NameIndex:
             if same.size:
                 parts.append(same)
                 weights.append(np.full(same.size, 100.0, dtype=np.float32))
-        for token in query.tokens:
-            # an acronym finds the names it abbreviates ("PLA": People's Liberation Army)
+        for token in query.tokens if len(query.tokens) <= 2 else ():
+            # an acronym (alone, or with a country word) finds the names it abbreviates ("PLA": People's Liberation Army)
             if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
                 spelled = self._sorted_lookup(self._initials_sorted, self._initials_variant, hash(token.text))[:64]
                 if spelled.size:
@@ -662,7 +667,7 @@ class NameIndex:
         if query.compact:
             same = np.isin(candidates, self.variants_with_compact(query.compact))
             score = np.where(same, np.maximum(score, 0.98), score)
-        for token in query.tokens:
+        for token in query.tokens if len(query.tokens) <= 2 else ():
             if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
                 spelled = np.isin(candidates, self._sorted_lookup(self._initials_sorted, self._initials_variant, hash(token.text)))
                 score = np.where(spelled, np.maximum(score, ACRONYM_SIMILARITY * 0.9), score)

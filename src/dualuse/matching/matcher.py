@@ -312,13 +312,24 @@ class Matcher:
         # a Chinese or Japanese name is also compared through its readings with
         # the other lists' Latin names (山田太郎 = "Yamada Taro", 习近平 = "Xi Jinping")
         readings: dict[int, str] = {}
-        if len(self.index.records) > self._packaged and has_cjk(name):
+        found = self.index.search(query_variants)
+        if len(self.index.records) > self._packaged and has_cjk(name) and not (found.approx.size and found.approx.max() >= self.match_threshold):
+            # readings only when the name as written finds nothing close: they cost a
+            # dictionary lookup and a second search
+            native = len(query_variants)
             for reading in query_readings(name):
                 for variant in analyze(reading):
                     readings[len(query_variants)] = reading
                     query_variants = (*query_variants, variant)
+            if readings:
+                more = self.index.search(query_variants[native:])
+                found = Candidates(
+                    np.concatenate((found.variant, more.variant)),
+                    np.concatenate((found.record, more.record)),
+                    np.concatenate((found.query, more.query + native)),
+                    np.concatenate((found.approx, more.approx)),
+                )
         best: dict[int, _Best] = {}
-        found = self.index.search(query_variants)
         if wanted is not None:
             found = self._restricted(found, wanted)
         for variant_id, query_position in self._shortlist(found, query_variants) + self._segment_names(query_variants, wanted):
@@ -717,14 +728,13 @@ def _with_readings(record: NameRecord) -> NameRecord:
     """An external record with the pinyin or romaji of its Chinese and Japanese names added as forms."""
     if not any(has_cjk(value) for value, _ in record.forms):
         return record
-    japanese = "JP" in record.countries
     known = {value.casefold() for value, _ in record.forms}
     extra: list[tuple[str, str]] = []
     for value, _ in record.forms:
-        for reading in record_readings(value, japanese):
+        for reading in record_readings(value):
             if reading.casefold() not in known:
                 known.add(reading.casefold())
-                extra.append((reading, "romaji" if japanese or any(is_kana(ch) for ch in value) else "pinyin"))
+                extra.append((reading, "romaji" if any(is_kana(ch) for ch in value) else "pinyin"))
     return replace(record, forms=record.forms + tuple(extra)) if extra else record
 
 

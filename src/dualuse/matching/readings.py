@@ -143,14 +143,21 @@ def query_readings(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(r for r in found if r.strip()))
 
 
-def record_readings(value: str, japanese: bool) -> tuple[str, ...]:
-    """Readings added to a CJK name of an external list: pinyin for Han names, Hepburn for Japanese ones."""
+def record_readings(value: str, japanese: bool = False) -> tuple[str, ...]:
+    """Readings added to a CJK name of an external list, cheap enough for a million records.
+
+    Pinyin for a name in Han characters only; the Hepburn letters of the
+    kana (kana by kana) for a name with kana. Kanji in a Japanese name are
+    not read here (a dictionary reading costs about 0.5 ms a name); a
+    Japanese query is read in full (:func:`query_readings`).
+    """
     if not has_cjk(value):
         return ()
     found: list[str] = []
-    if any(is_kana(ch) for ch in value) or japanese:
-        found.extend(romaji(value))
-    if not any(is_kana(ch) for ch in value):
+    if any(is_kana(ch) for ch in value):
+        if all(is_kana(ch) or not is_han(ch) for ch in value):
+            found.append(" ".join(_kana_letters(run) if run[:1] and is_kana(run[0]) else run for run in re.findall(r"[\u3040-\u30ff]+|[^\u3040-\u30ff]+", value)))
+    else:
         found.append(pinyin(value))
         glued = person_pinyin(value) if 2 <= len(value) <= 4 and all(is_han(ch) for ch in value) else ""
         if glued:

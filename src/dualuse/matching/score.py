@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -102,6 +103,7 @@ _CONSONANT_RUN = re.compile(r"[^aeiouy\d]{3,}")
 _LEADING_S_CLUSTER = re.compile(r"^s[ckpt][lr]?")
 
 
+@lru_cache(maxsize=262144)
 def acronym_like(text: str) -> bool:
     """Codes, not words: a one-letter change is another code.
 
