@@ -313,6 +313,8 @@ class Matcher:
         # the other lists' Latin names (山田太郎 = "Yamada Taro", 习近平 = "Xi Jinping")
         readings: dict[int, str] = {}
         found = self.index.search(query_variants)
+        if wanted is not None:
+            found = self._restricted(found, wanted)
         if len(self.index.records) > self._packaged and has_cjk(name) and not (found.approx.size and found.approx.max() >= self.match_threshold):
             # readings only when the name as written finds nothing close: they cost a
             # dictionary lookup and a second search
@@ -323,6 +325,8 @@ class Matcher:
                     query_variants = (*query_variants, variant)
             if readings:
                 more = self.index.search(query_variants[native:])
+                if wanted is not None:
+                    more = self._restricted(more, wanted)
                 found = Candidates(
                     np.concatenate((found.variant, more.variant)),
                     np.concatenate((found.record, more.record)),
@@ -330,8 +334,6 @@ class Matcher:
                     np.concatenate((found.approx, more.approx)),
                 )
         best: dict[int, _Best] = {}
-        if wanted is not None:
-            found = self._restricted(found, wanted)
         for variant_id, query_position in self._shortlist(found, query_variants) + self._segment_names(query_variants, wanted):
             indexed = self.index.variant(variant_id)
             if query_position in readings and (indexed.record_index < self._packaged or indexed.form[1] in READING_KINDS):
