@@ -114,6 +114,8 @@ def test_generated_romaji_and_pinyin_readings_are_matched(matcher):
     assert aidc and aidc[0].entry.name == "Aerospace Industrial Development Corp."
 
 
-def test_cyrillic_hangul_and_greek_words_are_tokens():
-    assert [t.text for t in analyze("ОАО Рособоронэкспорт")[0].tokens] == ["рособоронэкспорт"]
-    assert analyze("주식회사 한화")[0].tokens[-1].text == "한화"
+def test_cyrillic_hangul_and_greek_words_are_transliterated_tokens():
+    # other alphabets are compared in Latin transliteration, legal forms set aside in either script
+    assert [t.text for t in analyze("ОАО Рособоронэкспорт")[0].tokens] == ["rosoboroneksport"]
+    assert [t.text for t in analyze("주식회사 한화")[0].tokens] == ["한화"]  # Hangul kept, the legal form set aside
+    assert [t.text for t in analyze("Société Générale S.A.")[0].tokens] == ["societe", "generale"]

@@ -161,7 +161,7 @@ def test_no_unicode_string_crashes_the_analyser(text):
 def test_no_unicode_string_crashes_the_matcher(matcher, text):
     for result in matcher.match(text):
         assert 0.0 <= result.score <= 1.0
-        assert result.decision in ("match", "possible")
+        assert result.decision in ("match", "possible", "related")  # a string may be an alias ("MBA")
         assert MATCH_THRESHOLD <= result.score or result.decision == "possible"
 
 

@@ -19,7 +19,7 @@ from dualuse.matching.analyze import analyze
 from dualuse.matching.records import NameRecord
 from dualuse.matching.text import is_han, is_kana
 from dualuse.matching.vocabulary import vocabulary
-from dualuse.text.fold import fold_cjk
+from dualuse.matching.text import fold_characters, nfkc
 
 
 def learn_aliases(records: Iterable[NameRecord]) -> dict[str, str]:
@@ -67,12 +67,13 @@ def derived_forms(record: NameRecord, aliases: dict[str, str]) -> tuple[tuple[st
     """
     if not aliases:
         return ()
+    folds = vocabulary().folds
     derived: list[tuple[str, str]] = []
     seen = {value for value, _ in record.forms}
     for value, _ in record.forms:
         if not any(is_han(ch) for ch in value):
             continue
-        folded = fold_cjk(value)
+        folded = fold_characters(nfkc(value).casefold(), folds)
         for core in sorted((c for c in aliases if c in folded and c != folded), key=len, reverse=True):
             replaced = folded.replace(core, aliases[core], 1)
             if replaced not in seen and not any(c in replaced for c in aliases if len(c) > len(core)):

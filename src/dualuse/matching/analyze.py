@@ -28,10 +28,10 @@ character by character.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from dualuse.matching.text import fold_cjk, is_han, is_kana, katakana, loose_kana, loose_latin, nfkc, split_camel
+from dualuse.matching.text import fold_characters, is_han, is_kana, latinise, loose_kana, loose_latin, nfkc, split_camel
 from dualuse.matching.vocabulary import Vocabulary, vocabulary
 
 TokenKind = str  # "word" (Latin or concept), "num", "han", "kana"
@@ -78,6 +78,8 @@ class NameVariant:
             (every Han character a token). Only variants of the same mode
             are compared.
         text: the normalised text of this variant, for explanations.
+        legal_forms: the legal forms set aside (normalised: ``gmbh``,
+            ``kabushiki kaisha``, ``株式会社``), in written order.
     """
 
     tokens: tuple[Token, ...]
@@ -85,6 +87,7 @@ class NameVariant:
     truncated: bool
     mode: str
     text: str
+    legal_forms: tuple[str, ...] = ()
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\u3005]")
@@ -93,15 +96,38 @@ _LATIN_CHAR = re.compile(r"[a-z0-9&]")
 _DIGIT = re.compile(r"\d")
 
 
-def _prepare(text: str) -> str:
+_POSSESSIVE = re.compile(r"(?<=[a-z])['\u2019]s\b")
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ORDINAL_KANJI = re.compile(r"(?<=第)[〇零一二三四五六七八九十百]+")
+
+
+def _kanji_number(numeral: str) -> str:
+    """``十五`` -> ``15``, ``二十一`` -> ``21``, ``一〇二`` -> ``102`` (numerals up to 999)."""
+    if not any(ch in "十百" for ch in numeral):
+        return "".join(str(_KANJI_DIGITS[ch]) for ch in numeral)
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in _KANJI_DIGITS:
+            current = _KANJI_DIGITS[ch]
+        else:
+            total += (current or 1) * (10 if ch == "十" else 100)
+            current = 0
+    return str(total + current)
+
+
+def _prepare(text: str, vocab: Vocabulary) -> str:
     if text.isascii():  # most list names: no width, script or kana folding to do
         text = split_camel(text).casefold()
     else:
         text = nfkc(text)
+        text = latinise(text)
         text = split_camel(text)
         text = text.casefold()
-        text = fold_cjk(text)
-        text = katakana(text)
+        text = fold_characters(text, vocab.folds)
+        # ordinals of units: 第十五旅団 = 第15旅団
+        text = _ORDINAL_KANJI.sub(lambda m: _kanji_number(m.group(0)), text)
+    # "Deutsche Bank's" -> "Deutsche Bank": a possessive is not part of the name
+    text = _POSSESSIVE.sub("", text)
     # "U.S.A." -> "usa", "K.K." -> "kk" before punctuation is dropped
     return _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", "") + " ", text)
 
@@ -117,8 +143,11 @@ class _Piece:
     segment: int = 0
 
 
-def _remove_cjk_legal_forms(text: str, vocab: Vocabulary) -> tuple[str, list[int]]:
-    """Replace CJK legal forms by a space; return the text and the end offsets of removed forms."""
+def _remove_cjk_legal_forms(text: str, vocab: Vocabulary, found: list[str] | None = None) -> tuple[str, list[int]]:
+    """Replace CJK legal forms by a space; return the text and the end offsets of removed forms.
+
+    The removed forms are appended to ``found`` when given.
+    """
     ends: list[int] = []
     if text.isascii():
         return text, ends
@@ -127,6 +156,8 @@ def _remove_cjk_legal_forms(text: str, vocab: Vocabulary) -> tuple[str, list[int
         while start != -1:
             text = text[:start] + " " * len(form) + text[start + len(form):]
             ends.append(start + len(form))
+            if found is not None:
+                found.append(form)
             start = text.find(form, start + len(form))
     return text, sorted(ends)
 
@@ -190,8 +221,13 @@ def _pieces(text: str, vocab: Vocabulary, concepts: bool) -> list[_Piece]:
     return pieces
 
 
-def _drop_latin_legal_forms(pieces: list[_Piece], vocab: Vocabulary) -> list[_Piece]:
+def _drop_latin_legal_forms(pieces: list[_Piece], vocab: Vocabulary, found: list[str] | None = None) -> list[_Piece]:
+    """The pieces without Latin legal forms (all of them kept when nothing else is left).
+
+    The dropped forms (space-joined tokens) are appended to ``found`` when given.
+    """
     kept = pieces
+    dropped: list[str] = []
     for leading in vocab.latin_leading:
         if len(kept) > len(leading) and tuple(p.text for p in kept[: len(leading)]) == leading:
             kept = kept[len(leading):]
@@ -206,6 +242,7 @@ def _drop_latin_legal_forms(pieces: list[_Piece], vocab: Vocabulary) -> list[_Pi
                 n = len(form)
                 window = kept[i : i + n]
                 if len(window) == n and all(p.kind == "word" and p.text == t for p, t in zip(window, form)):
+                    dropped.append(" ".join(form))
                     i += n
                     break
             else:
@@ -214,12 +251,52 @@ def _drop_latin_legal_forms(pieces: list[_Piece], vocab: Vocabulary) -> list[_Pi
         else:
             result.append(piece)
             i += 1
+    if result and found is not None:
+        found.extend(dropped)
     return result if result else kept
+
+
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def _fold_numbers(pieces: list[_Piece], vocab: Vocabulary) -> list[_Piece]:
+    """Number words and ordinals as digits: ``first``/``1st`` -> ``1``, ``forty four`` -> ``44``."""
+    numbers = vocab.numbers
+    if not any(p.kind == "word" and (p.text in numbers or p.text[:1].isdigit()) for p in pieces):
+        return pieces
+    out: list[_Piece] = []
+    for piece in pieces:
+        value: int | None = None
+        if piece.kind == "word" and not piece.concept:
+            if piece.text in numbers:
+                value = numbers[piece.text]
+            elif (m := _ORDINAL_DIGITS.match(piece.text)) is not None:
+                value = int(m.group(1))
+        elif piece.kind == "num":
+            value = int(piece.text) if piece.text.isdigit() and len(piece.text) < 6 else None
+        previous = out[-1] if out else None
+        if (
+            value is not None
+            and 0 < value < 10
+            and previous is not None
+            and previous.kind == "num"
+            and previous.text.isdigit()
+            and previous.text.endswith("0")
+            and len(previous.text) == 2
+            and previous.surface.isalpha()
+        ):
+            out[-1] = _Piece(str(int(previous.text) + value), "num", f"{previous.surface}-{piece.surface}", segment=previous.segment)
+            continue
+        if value is not None and piece.kind == "word":
+            out.append(_Piece(str(value), "num", piece.surface, segment=piece.segment))
+        else:
+            out.append(piece)
+    return out
 
 
 def _normalise_words(pieces: list[_Piece], vocab: Vocabulary) -> list[_Piece]:
     out: list[_Piece] = []
-    for piece in pieces:
+    for piece in _fold_numbers(pieces, vocab):
         if piece.kind == "word" and not piece.concept:
             text = vocab.abbreviations.get(piece.text, piece.text)
             text = vocab.spellings.get(text, text)
@@ -247,9 +324,20 @@ def _assign_roles(pieces: list[_Piece], vocab: Vocabulary) -> tuple[Token, ...]:
             role = "qualifier"
         else:
             role = "normal"
-        loose = loose_kana(text) if kind == "kana" else loose_latin(text) if kind == "word" else text
+        if role in ("country", "country_lead"):
+            loose = loose_latin(piece.surface.casefold())  # the word as written ("japan", "zyapan"), not its code
+        else:
+            loose = loose_kana(text) if kind == "kana" else loose_latin(text) if kind == "word" else text
         tokens.append(Token(text, kind, role, piece.surface, loose, piece.concept, piece.segment))
     return tuple(tokens)
+
+
+_CONNECTOR_SPELLINGS = frozenset({"and", "und", "et"})
+
+
+def _compact(pieces: list[_Piece], vocab: Vocabulary) -> str:
+    """The compact key: the pieces' texts joined, numbers as digits and "and" as "&" (AT&T = AT and T)."""
+    return "".join("&" if p.text in _CONNECTOR_SPELLINGS else p.text for p in _fold_numbers(pieces, vocab))
 
 
 def _variant(pieces: list[_Piece], compact: str, vocab: Vocabulary, mode: str, truncated: bool) -> NameVariant | None:
@@ -389,6 +477,39 @@ def _parenthetical_names(prepared: str, vocab: Vocabulary) -> list[str]:
     return names
 
 
+_SLASH = re.compile(r"\s*/\s*")
+# a lone の between Han characters or digits: "小松基地の第6航空団" = the 6th Air Wing at Komatsu
+_NO_PARTICLE = re.compile(r"(?<=[\u3400-\u9fff\d])ノ(?=[\u3400-\u9fff\d])")
+
+
+# a label before the name on a document ("consignee: ...", "收货人：...", "c/o ...")
+_LABEL = re.compile(r"^[^:]{1,30}:\s*(?=\S)|^\s*c\s*/\s*o\s+")
+
+
+def _joined_names(prepared: str) -> list[str]:
+    """The parts of names joined by a slash or by の ("Nagoya Airport / JASDF Komaki Air Base", "岐阜基地の飛行開発実験団").
+
+    A slash inside a legal form or code ("A/S", "M/V") joins nothing: both
+    sides must have at least three letters.
+    """
+    parts: list[str] = []
+    label = _LABEL.match(prepared)
+    if label is not None:
+        rest = prepared[label.end():].strip()
+        if len(re.sub(r"[\W_]", "", rest)) >= 2:
+            parts.append(rest)
+            prepared = rest
+    if "/" in prepared:
+        pieces = [p.strip(" ,;") for p in _SLASH.split(prepared)]
+        if len(pieces) > 1 and all(len(re.sub(r"[\W_]", "", p)) >= 3 for p in pieces):
+            parts.extend(pieces)
+    if "ノ" in prepared:
+        pieces = [p.strip() for p in _NO_PARTICLE.split(prepared)]
+        if len(pieces) > 1 and all(pieces):
+            parts.extend(reversed(pieces))  # the head of a Japanese noun phrase comes last
+    return parts
+
+
 def analyze(name: str, vocab: Vocabulary | None = None) -> tuple[NameVariant, ...]:
     """Analyse a name into comparable variants.
 
@@ -408,18 +529,20 @@ def analyze(name: str, vocab: Vocabulary | None = None) -> tuple[NameVariant, ..
 
 @lru_cache(maxsize=200_000)
 def _analyze(name: str, vocab: Vocabulary) -> tuple[NameVariant, ...]:
-    prepared = _prepare(name)
+    prepared = _prepare(name, vocab)
     texts: list[tuple[str, bool]] = [(prepared, False)]
-    for alternative in _parenthetical_names(prepared, vocab):
-        texts.append((alternative, True))
+    for alternative in _parenthetical_names(prepared, vocab) + _joined_names(prepared):
+        if all(alternative != text for text, _ in texts):
+            texts.append((alternative, True))
     for head in _address_heads(prepared, vocab):
         if all(head != text for text, _ in texts):
             texts.append((head, True))
     variants: list[NameVariant] = []
     for text, truncated in texts:
-        cleaned, _ = _remove_cjk_legal_forms(text, vocab)
-        raw = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=False), vocab)
-        compact = "".join(p.text for p in raw)
+        forms: list[str] = []
+        cleaned, _ = _remove_cjk_legal_forms(text, vocab, forms)
+        raw = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=False), vocab, forms)
+        compact = _compact(raw, vocab)
         if _HAN.search(text) is not None:
             concept = _drop_latin_legal_forms(_pieces(cleaned, vocab, concepts=True), vocab)
             modes = (("concept", concept), ("raw", raw))
@@ -428,5 +551,5 @@ def _analyze(name: str, vocab: Vocabulary) -> tuple[NameVariant, ...]:
         for mode, pieces in modes:
             variant = _variant(pieces, compact, vocab, mode, truncated)
             if variant is not None:
-                variants.append(variant)
+                variants.append(replace(variant, legal_forms=tuple(dict.fromkeys(forms))) if forms else variant)
     return tuple(variants)

@@ -44,6 +44,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from dualuse.matching.score import (
+    ACRONYM_SIMILARITY,
+    SHORT_TYPO_LENGTH,
     ABBREVIATION_SIMILARITY,
     LOOSE_SIMILARITY,
     RELATED_TOKENS,
@@ -119,6 +121,9 @@ def _trigrams(text: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
+# Name-form kinds that are readings of another form (see _find_ambiguous).
+READING_KINDS = frozenset({"romaji", "pinyin"})
+
 # Records per chunk below which the index is built in one process.
 PARALLEL_FROM = 50_000
 
@@ -137,6 +142,7 @@ class _Chunk:
     var_truncated: np.ndarray
     var_short: np.ndarray
     var_compact: np.ndarray
+    var_initials: np.ndarray
     var_length: np.ndarray
     occ_token: np.ndarray
     occ_role: np.ndarray
@@ -157,6 +163,7 @@ def _analyse_range(records: list[NameRecord], start: int, stop: int, aliases: di
     var_record, var_form, var_length = array("i"), array("i"), array("i")
     var_position, var_mode, var_truncated, var_short = array("b"), array("b"), array("b"), array("b")
     var_compact: list[int] = []
+    var_initials: list[int] = []
     occ_token, occ_role = array("i"), array("b")
     analyse = _analyze.__wrapped__  # bypass the query cache: each name is seen once here
     for record_index in range(start, stop):
@@ -174,6 +181,8 @@ def _analyse_range(records: list[NameRecord], start: int, stop: int, aliases: di
                 var_short.append(is_short(variant.tokens))
                 var_compact.append(hash(variant.compact) if variant.compact else 0)
                 var_length.append(len(variant.tokens))
+                initials = initials_of(variant)
+                var_initials.append(hash(initials) if initials else 0)
                 for token in variant.tokens:
                     key = (_KIND_CODE[token.kind], token.text)
                     token_id = local.get(key)
@@ -197,6 +206,7 @@ def _analyse_range(records: list[NameRecord], start: int, stop: int, aliases: di
         var_truncated=np.frombuffer(var_truncated, dtype=np.int8).copy(),
         var_short=np.frombuffer(var_short, dtype=np.int8).copy(),
         var_compact=np.array(var_compact, dtype=np.int64),
+        var_initials=np.array(var_initials, dtype=np.int64),
         var_length=np.frombuffer(var_length, dtype=np.int32).copy(),
         occ_token=np.frombuffer(occ_token, dtype=np.int32).copy(),
         occ_role=np.frombuffer(occ_role, dtype=np.int8).copy(),
@@ -292,6 +302,7 @@ class NameIndex:
             parts["truncated"].append(chunk.var_truncated)
             parts["short"].append(chunk.var_short)
             parts["compact"].append(chunk.var_compact)
+            parts["initials"].append(chunk.var_initials)
             parts["length"].append(chunk.var_length)
             parts["token"].append(remap[chunk.occ_token] if chunk.occ_token.size else chunk.occ_token)
             parts["role"].append(chunk.occ_role)
@@ -307,6 +318,9 @@ class NameIndex:
         self.var_mode = joined("mode", np.int8)
         self.var_truncated = joined("truncated", np.int8).astype(bool)
         self.var_compact = joined("compact", np.int64)
+        initials = joined("initials", np.int64)
+        initials_order = np.argsort(initials, kind="stable")
+        self._initials_sorted, self._initials_variant = initials[initials_order], initials_order.astype(np.int32)
         lengths = joined("length", np.int64)
         self.var_ptr = np.zeros(lengths.size + 1, dtype=np.int64)
         np.cumsum(lengths, out=self.var_ptr[1:])
@@ -354,7 +368,12 @@ class NameIndex:
         for position, record in enumerate(self.records):
             if record.organisation:
                 organisation[position] = hash(record.organisation)
+        # readings (romaji, pinyin) of different scripts' names collide by nature
+        # (习近平's pinyin is "Xi Jinping"): they make no written form ambiguous
+        reading_form = np.fromiter((kind in READING_KINDS for _, kind in self._forms), dtype=bool, count=len(self._forms))
         keep = (self.var_compact != 0) & ~self.var_truncated
+        if reading_form.size:
+            keep &= ~reading_form[self.var_form]
         pairs = np.unique(np.stack([self.var_compact[keep], organisation[self.var_record[keep]]], axis=1), axis=0)
         compacts, counts = np.unique(pairs[:, 0], return_counts=True)
         return frozenset(int(c) for c in compacts[counts > 1])
@@ -372,7 +391,7 @@ class NameIndex:
         codes, ids = array("q"), array("i")
         words: list[tuple[str, int]] = []
         for token_id, (kind, text, loose) in enumerate(zip(self.tok_kind.tolist(), self._tok_text, self._tok_loose)):
-            if kind == 0 and len(loose) >= 5 or kind == 2 and len(loose) >= 3:
+            if kind == 0 and len(loose) >= SHORT_TYPO_LENGTH or kind == 2 and len(loose) >= 3:
                 for gram in set(_trigrams(loose)):
                     codes.append(hash((kind, gram)))
                     ids.append(token_id)
@@ -387,6 +406,12 @@ class NameIndex:
         self._word_ids = np.array([i for _, i in words], dtype=np.int32)
         self._loose_length = np.fromiter((len(t) for t in self._tok_loose), dtype=np.int16, count=len(self._tok_loose))
         self._loose_array = np.array(self._tok_loose, dtype=object)
+        self._text_array = np.array(self._tok_text, dtype=object)
+        # country words by (first letter, length), for the typo check of misspelt country words
+        country_words: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in sorted(w for w in vocabulary().latin_countries if " " not in w and len(w) >= 4):
+            country_words[(word[0], len(word))].append(word)
+        self._country_words = {key: tuple(words) for key, words in country_words.items()}
 
     def _sorted_lookup(self, keys: np.ndarray, values: np.ndarray, key: int) -> np.ndarray:
         lo = np.searchsorted(keys, key, side="left")
@@ -455,9 +480,16 @@ class NameIndex:
             return found
         text = token.loose
         common = exact is not None and self.df[exact] >= TYPO_SKIP_DF  # a frequent word is rarely a typo
-        if not common and ((kind == 0 and len(text) >= 5 and not acronym_like(token.text)) or (kind == 2 and len(text) >= 3)):
+        if not common and ((kind == 0 and len(token.text) >= SHORT_TYPO_LENGTH and not acronym_like(token.text)) or (kind == 2 and len(text) >= 3)):
             for other, sim in self._typos(kind, text, token.surface.lower()):
                 found.setdefault(other, sim)
+        if kind == 0 and exact is None and len(token.text) >= 5 and token.role not in ("country", "country_lead"):
+            # a misspelt country word ("Chima"): country tokens are stored under their code
+            nearby = self._country_words.get((token.text[0], len(token.text)), ()) + self._country_words.get((token.text[0], len(token.text) + 1), ()) + self._country_words.get((token.text[0], len(token.text) - 1), ())
+            for word, distance, _ in process.extract(token.text, nearby, scorer=OSA.distance, score_cutoff=1, limit=3) if nearby else ():
+                other = self._vocab.get((0, vocabulary().latin_countries[word].lower()))
+                if other is not None and distance > 0:
+                    found.setdefault(other, 1.0 - distance / (max(len(word), len(token.text)) + 1))
         if kind == 0 and 3 <= len(token.text) <= 5 and token.text.isalpha():
             lo = _bisect(self._words, token.text)
             for position in range(lo, min(lo + 64, len(self._words))):
@@ -478,34 +510,42 @@ class NameIndex:
         """
         limit = 2 if len(text) >= 8 else 1
         arrays = []
-        for gram in set(_trigrams(text)):
-            ids = self._sorted_lookup(self._gram_sorted, self._gram_ids, hash((kind, gram)))
-            if 0 < ids.size < 20_000:
-                arrays.append(ids)
+        # grams of the written form too: the spelling key can move a typo further
+        # away ("itichu" keys as "ichichu"; "itochu" as written is one edit away)
+        grams = set(_trigrams(text)) | (set(_trigrams(surface)) if kind == 0 and surface != text else set())
+        keys = np.fromiter((hash((kind, gram)) for gram in grams), dtype=np.int64, count=len(grams))
+        los = np.searchsorted(self._gram_sorted, keys, side="left").tolist()
+        his = np.searchsorted(self._gram_sorted, keys, side="right").tolist()
+        for lo, hi in zip(los, his):
+            if 0 < hi - lo < 20_000:
+                arrays.append(self._gram_ids[lo:hi])
         if not arrays:
             return []
         counts = np.bincount(np.concatenate(arrays))
         # the padded word has len(text) trigrams; an edit destroys at most
         # three of them (a transposition four): the q-gram lemma
-        ids = np.flatnonzero(counts >= max(1, len(text) - 3 * limit - 1))
-        ids = ids[np.abs(self._loose_length[ids] - len(text)) <= limit]
+        ids = np.flatnonzero(counts >= max(1, min(len(text), len(surface)) - 3 * limit - 1))
+        ids = ids[np.minimum(np.abs(self._loose_length[ids] - len(text)), np.abs(self._loose_length[ids] - len(surface))) <= limit + 1]
         if ids.size == 0:
             return []
         choices = self._loose_array[ids]
         distance = process.cdist([text], choices, scorer=OSA.distance, score_cutoff=2, dtype=np.int32, workers=1)[0]
         if kind == 0 and surface != text:  # as written too: a typo in a plural escapes the spelling fold
-            distance = np.minimum(distance, process.cdist([surface], choices, scorer=OSA.distance, score_cutoff=2, dtype=np.int32, workers=1)[0])
+            written = self._text_array[ids]
+            distance = np.minimum(distance, process.cdist([surface], written, scorer=OSA.distance, score_cutoff=2, dtype=np.int32, workers=1)[0])
         close = np.flatnonzero((distance > 0) & (distance <= 2))
         found: list[tuple[int, float]] = []
         for position in close.tolist():
             token_id, choice, d = int(ids[position]), choices[position], int(distance[position])
             shorter, longer = min(len(text), len(choice)), max(len(text), len(choice))
-            if kind == 0 and (shorter < 5 or acronym_like(self._tok_text[token_id])):
+            if kind == 0:
+                shorter = min(len(surface), len(self._tok_text[token_id]))
+            if kind == 0 and (shorter < SHORT_TYPO_LENGTH or acronym_like(self._tok_text[token_id])):
                 continue
             if kind == 2 and shorter < 3:
                 continue
             if 0 < d <= (2 if shorter >= 8 else 1):
-                found.append((token_id, 1.0 - d / (longer + 1)))
+                found.append((token_id, 1.0 - d / (max(longer, len(self._tok_text[token_id])) + 1)))
         return found
 
     def search(self, query_variants: tuple[NameVariant, ...], limit: int = 256) -> Candidates:
@@ -566,6 +606,13 @@ class NameIndex:
             if same.size:
                 parts.append(same)
                 weights.append(np.full(same.size, 100.0, dtype=np.float32))
+        for token in query.tokens if len(query.tokens) <= 2 else ():
+            # an acronym (alone, or with a country word) finds the names it abbreviates ("PLA": People's Liberation Army)
+            if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
+                spelled = self._sorted_lookup(self._initials_sorted, self._initials_variant, hash(token.text))[:64]
+                if spelled.size:
+                    parts.append(spelled)
+                    weights.append(np.full(spelled.size, 50.0, dtype=np.float32))
         if not parts:
             return np.empty(0, dtype=np.int32)
         variants = np.concatenate(parts)
@@ -620,7 +667,22 @@ class NameIndex:
         if query.compact:
             same = np.isin(candidates, self.variants_with_compact(query.compact))
             score = np.where(same, np.maximum(score, 0.98), score)
+        for token in query.tokens if len(query.tokens) <= 2 else ():
+            if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
+                spelled = np.isin(candidates, self._sorted_lookup(self._initials_sorted, self._initials_variant, hash(token.text)))
+                score = np.where(spelled, np.maximum(score, ACRONYM_SIMILARITY * 0.9), score)
         return score
+
+
+_CONNECTOR_WORDS = frozenset({"of", "for", "the", "and", "&", "de"})
+
+
+def initials_of(variant: NameVariant) -> str:
+    """The initials of a name of two to six words, connectors skipped ("people's liberation army" -> "pla"); else ""."""
+    words = [t for t in variant.tokens if t.kind == "word" and not t.concept and t.text not in _CONNECTOR_WORDS]
+    if not 2 <= len(words) <= 6 or len(words) != sum(t.kind in ("word", "num") for t in variant.tokens) - sum(t.text in _CONNECTOR_WORDS for t in variant.tokens):
+        return ""
+    return "".join((t.surface or t.text)[:1] for t in words)
 
 
 def _bisect(words: list[str], prefix: str) -> int:

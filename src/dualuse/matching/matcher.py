@@ -29,13 +29,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
 
-from dualuse.matching.analyze import NameVariant, analyze
+import yaml
+
 import numpy as np
 
-from dualuse.matching.index import Candidates, IndexedVariant, NameIndex
+from dualuse.matching.analyze import NameVariant, analyze
+from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
+
+from dualuse.matching.index import READING_KINDS, Candidates, IndexedVariant, NameIndex, initials_of
+from dualuse.matching.readings import has_cjk, query_readings, record_readings
+from dualuse.matching.text import is_han, is_kana
 from dualuse.matching.records import FORM_KINDS, ExternalList, NameRecord, record_entry
 from dualuse.matching.score import Alignment, align
+from dualuse.matching.text import fold_characters, nfkc
+from dualuse.matching.vocabulary import vocabulary
 from dualuse.models.reference import LEGAL_LISTS, ListEntry, NameForm
 
 MATCH_THRESHOLD = 0.85
@@ -62,6 +72,40 @@ MAX_RELATED = 12
 STAGE2_RECORDS = 12
 STAGE2_FLOOR = 0.45
 STAGE2_PAIRS = 3
+
+
+@dataclass(frozen=True)
+class MilitaryUnits:
+    """The unit-kind words of ``military_units.yaml`` (folded like names).
+
+    Attributes:
+        list_id: the list whose organisations they are units of (``JP-MIL``).
+        kinds: unit word -> entry id, longest first.
+        not_places: words before 基地 that do not name a place.
+        places: place names that name a unit's local office.
+    """
+
+    list_id: str
+    kinds: tuple[tuple[str, str], ...]
+    not_places: frozenset[str]
+    places: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def military_units() -> MilitaryUnits:
+    """Load ``military_units.yaml`` once."""
+    data = yaml.safe_load(resources.files("dualuse.matching").joinpath("military_units.yaml").read_text(encoding="utf-8"))
+
+    def fold(text: str) -> str:
+        return fold_characters(nfkc(str(text)).casefold(), vocabulary().folds)
+
+    kinds = sorted(((fold(word), str(target)) for word, target in data["units"].items()), key=lambda kv: -len(kv[0]))
+    return MilitaryUnits(
+        list_id=str(data["list"]),
+        kinds=tuple(kinds),
+        not_places=frozenset(fold(w) for w in data.get("not_places", [])),
+        places=frozenset(fold(w) for w in data.get("places", [])),
+    )
 
 
 @dataclass(frozen=True)
@@ -93,6 +137,12 @@ class MatchResult:
         related_to, relation: for ``related`` results, the matched entry
             (name and list) and how this entry relates to it (``parent``: this entry is its
             parent; ``subsidiary``: this entry is its subsidiary).
+        reading: the generated reading (pinyin, romaji) of the query that
+            matched, when the query was compared through it.
+        caveats: facts besides the name that say the party may be another
+            entity (another country, another legal form, a generic
+            government-body name without its country,
+            :mod:`dualuse.matching.evidence`); such a result is at most ``possible``.
     """
 
     entry: ListEntry
@@ -109,6 +159,8 @@ class MatchResult:
     unit_of: str | None = None
     related_to: str | None = None
     relation: str | None = None
+    caveats: tuple[str, ...] = ()
+    reading: str | None = None
 
     @property
     def partial(self) -> bool:
@@ -129,6 +181,8 @@ class MatchResult:
         parts = [f"matched the {self.form.kind.replace('_', ' ')} form \u201c{self.form.value}\u201d"]
         if self.via:
             parts.append(f"(name form of the same organisation in {self.via})")
+        if self.reading:
+            parts.append(f"the name compared through its reading \u201c{self.reading}\u201d")
         if self.query_variant.compact and self.query_variant.compact == self.entry_variant.compact:
             parts.append("same name apart from spacing, punctuation or legal form")
         position = {id(t): i for i, t in enumerate(self.query_variant.tokens)}
@@ -138,11 +192,12 @@ class MatchResult:
             for q, e, sim in pairs
         ]
         if same:
-            parts.append("agreeing: " + ", ".join(same))
+            # concept tokens of one term ("heavy industry" from 重工) share their surface: say it once
+            parts.append("agreeing: " + ", ".join(dict.fromkeys(same)))
         if self.alignment.query_extra:
-            parts.append("only in the query: " + ", ".join(t.surface for t in self.alignment.query_extra))
+            parts.append("only in the query: " + ", ".join(dict.fromkeys(t.surface for t in self.alignment.query_extra)))
         if self.alignment.entry_extra:
-            parts.append("only in the entry: " + ", ".join(t.surface for t in self.alignment.entry_extra))
+            parts.append("only in the entry: " + ", ".join(dict.fromkeys(t.surface for t in self.alignment.entry_extra)))
         if self.qualifiers:
             parts.append("read as naming the parent organisation: " + ", ".join(self.qualifiers))
         if self.query_variant.truncated:
@@ -153,6 +208,8 @@ class MatchResult:
             parts.append("this form is shared by several organisations: possible match only")
         if self.explained_by:
             parts.append(f"the name fits {self.explained_by} better")
+        if self.caveats:
+            parts.append("possible match only: " + "; ".join(self.caveats))
         return "; ".join(parts)
 
 
@@ -164,6 +221,7 @@ class _Best:
     alignment: Alignment
     qualifiers: tuple[str, ...] = ()
     rank: float = 0.0
+    reading: str | None = None
 
 
 class Matcher:
@@ -192,7 +250,9 @@ class Matcher:
         self.entries: dict[str, ListEntry] = {entry.id: entry for entry in entries}
         self.external = dict(external or {})
         all_records = [NameRecord.from_entry(entry) for entry in self.entries.values()]
-        all_records.extend(records)
+        # the packaged entries carry readings from the build; other lists get them here
+        self._packaged = len(all_records)
+        all_records.extend(_with_readings(record) for record in records)
         # aliases are learnt from the packaged entries only (they come first)
         self.index = NameIndex(all_records, learn=len(self.entries) if learn_aliases else False)
         self.match_threshold = match_threshold
@@ -204,6 +264,12 @@ class Matcher:
                     for variant in analyze(value):
                         if variant.compact:
                             self._unit_names[record.list].setdefault(variant.compact, set()).add(position)
+        self._twin_list_of: dict[str, set[str]] | None = None
+        # list of each record, as codes, to restrict stage 1 to the wanted lists
+        self._list_codes: dict[str, int] = {}
+        self._record_list = np.array(
+            [self._list_codes.setdefault(record.list, len(self._list_codes)) for record in self.index.records], dtype=np.int32
+        )
         self._parents = {
             i: [p for p in (self.index.record_position(parent) for parent in record.parents) if p is not None]
             for i, record in enumerate(self.index.records)
@@ -252,9 +318,38 @@ class Matcher:
         query_variants = analyze(name)
         if not query_variants:
             return []
+        # a Chinese or Japanese name is also compared through its readings with
+        # the other lists' Latin names (山田太郎 = "Yamada Taro", 习近平 = "Xi Jinping")
+        readings: dict[int, str] = {}
+        found = self.index.search(query_variants)
+        if wanted is not None:
+            found = self._restricted(found, wanted)
+        if len(self.index.records) > self._packaged and has_cjk(name) and not (found.approx.size and found.approx.max() >= self.match_threshold):
+            # readings only when the name as written finds nothing close: they cost a
+            # dictionary lookup and a second search
+            native = len(query_variants)
+            for reading in query_readings(name):
+                for variant in analyze(reading):
+                    readings[len(query_variants)] = reading
+                    query_variants = (*query_variants, variant)
+            if readings:
+                more = self.index.search(query_variants[native:])
+                if wanted is not None:
+                    more = self._restricted(more, wanted)
+                found = Candidates(
+                    np.concatenate((found.variant, more.variant)),
+                    np.concatenate((found.record, more.record)),
+                    np.concatenate((found.query, more.query + native)),
+                    np.concatenate((found.approx, more.approx)),
+                )
         best: dict[int, _Best] = {}
-        for variant_id, query_position in self._shortlist(self.index.search(query_variants), query_variants):
+        for variant_id, query_position in self._shortlist(found, query_variants) + self._segment_names(query_variants, wanted):
             indexed = self.index.variant(variant_id)
+            if query_position in readings and (indexed.record_index < self._packaged or indexed.form[1] in READING_KINDS):
+                # the packaged lists are compared through their own generated readings, and
+                # a reading is compared with names written in Latin, never with another reading
+                # (习近朋 and 习近平 are two names, whatever their pinyin)
+                continue
             record = self.index.records[indexed.record_index]
             query_variant = query_variants[query_position]
             alignment = align(query_variant, indexed.variant, self.index.weight)
@@ -272,7 +367,7 @@ class Matcher:
             rank = score - (PARTIAL_MARGIN if partial else 0.0)
             current = best.get(indexed.record_index)
             if current is None or rank > current.rank:
-                best[indexed.record_index] = _Best(score, indexed, query_variant, alignment, qualifiers, rank)
+                best[indexed.record_index] = _Best(score, indexed, query_variant, alignment, qualifiers, rank, readings.get(query_position))
         results: dict[int, MatchResult] = {}
         for record_index, found in best.items():
             entry = self.entry(record_index)
@@ -291,10 +386,12 @@ class Matcher:
             if previous is not None and previous.score >= score:
                 continue
             ambiguous = self.index.is_ambiguous(found.indexed.variant.compact)
+            caveats = _caveats(found.query_variant, found.indexed.variant, entry, country)
             results[record_index] = MatchResult(
                 entry=entry,
                 score=round(score, 4),
-                decision="match" if score >= self.match_threshold and not ambiguous else "possible" if score >= self.review_threshold else "unlikely",
+                decision="match" if score >= self.match_threshold and not ambiguous and not caveats else "possible" if score >= self.review_threshold else "unlikely",
+                caveats=caveats,
                 ambiguous_form=ambiguous,
                 form=_form(found.indexed.form),
                 query_variant=found.query_variant,
@@ -302,14 +399,62 @@ class Matcher:
                 alignment=found.alignment,
                 via=via,
                 qualifiers=found.qualifiers,
+                reading=found.reading,
             )
         ranked = _explain_away(sorted(results.values(), key=lambda r: (-r.score, r.entry.id)))
         units = self._units_named(query_variants, ranked, wanted)
+        if not units:
+            units = self._unit_by_kind(query_variants, ranked, wanted)
+        units = [_with_caveats(unit, country) for unit in units]
         if units:
             named = {u.entry.id for u in units}
             ranked = sorted([*units, *(r for r in ranked if r.entry.id not in named)], key=lambda r: (-r.score, r.entry.id))
         ranked = ranked[:limit]
         return ranked + self._related(ranked, wanted)
+
+    def _segment_names(self, query_variants: tuple[NameVariant, ...], wanted: set[str] | None) -> list[tuple[int, int]]:
+        """Pairs for names that are one comma-separated part of the query ("NIDS" in "NIDS, Ministry of Defense").
+
+        Stage 1 scores the whole query; a unit written with its parent after a
+        comma scores low against the unit's short name, though stage 2 reads
+        the parent as a qualifier. Only variants whose compact key is exactly
+        such a part are added.
+        """
+        pairs: list[tuple[int, int]] = []
+        for position, variant in enumerate(query_variants):
+            segments = {t.segment for t in variant.tokens}
+            if len(segments) < 2 or variant.mode != "concept":
+                continue
+            for segment in segments:
+                compact = "".join(_compact_piece(t) for t in variant.tokens if t.segment == segment)
+                for variant_id in self.index.variants_with_compact(compact)[:8].tolist():
+                    record = self.index.records[int(self.index.var_record[variant_id])]
+                    if record.list in UNIT_LISTS and (wanted is None or record.list in wanted or self._twin_lists(wanted) & {record.list}):
+                        pairs.append((int(variant_id), position))
+        return pairs
+
+    def _restricted(self, found: Candidates, wanted: set[str]) -> Candidates:
+        """Stage-1 candidates of the wanted lists only (so that other lists take no shortlist places).
+
+        A reference-list record is kept when its legal-list twin is wanted: it is
+        reported as that twin.
+        """
+        codes = [self._list_codes[name] for name in wanted if name in self._list_codes]
+        codes += [self._list_codes[name] for name in self._twin_lists(wanted) if name in self._list_codes]
+        keep = np.isin(self._record_list[found.record], np.array(codes, dtype=np.int32))
+        return Candidates(found.variant[keep], found.record[keep], found.query[keep], found.approx[keep])
+
+    def _twin_lists(self, wanted: set[str]) -> set[str]:
+        """Lists whose records may stand for an entry of a wanted list (``same_as`` twins)."""
+        if not wanted & set(LEGAL_LISTS):
+            return set()
+        if self._twin_list_of is None:
+            self._twin_list_of = {}
+            for entry in self.entries.values():
+                twin = _legal_twin(entry)
+                if twin is not None:
+                    self._twin_list_of.setdefault(twin.split(":", 1)[0], set()).add(entry.list)
+        return set().union(*(self._twin_list_of.get(name, set()) for name in wanted))
 
     def _related(self, ranked: list[MatchResult], wanted: set[str] | None) -> list[MatchResult]:
         """Parents and subsidiaries of the matched entries, as ``related`` results.
@@ -429,6 +574,67 @@ class Matcher:
                     break
         return found
 
+    def _unit_by_kind(
+        self, query_variants: tuple[NameVariant, ...], ranked: list[MatchResult], wanted: set[str] | None
+    ) -> list[MatchResult]:
+        """A Japanese unit named by its kind without its service ("小松基地", "第6航空団", "陸自第1師団").
+
+        When no entry of the units' list matches, a Japanese name that ends
+        with a unit word of ``military_units.yaml`` and starts with an
+        ordinal, a number, a place (for 基地: two to four Han characters that
+        are not a word such as 物流) or the name of an organisation of the
+        list is a unit of that organisation (or, without one, of the
+        organisation the unit word belongs to), reported like
+        :meth:`_units_named` with score ``UNIT_OF_SCORE``.
+        """
+        units = military_units()
+        if (wanted is not None and units.list_id not in wanted) or any(
+            r.decision == "match" and units.list_id in lists_of(r.entry) for r in ranked
+        ):
+            return []
+        names = self._unit_names.get(units.list_id, {})
+        for variant in sorted(query_variants, key=lambda v: not v.truncated):  # the head of "AのB" comes first
+            compact = variant.compact
+            if variant.mode != "raw" or not compact or not all(is_han(ch) or is_kana(ch) or ch.isdigit() for ch in compact):
+                continue
+            for word, target in units.kinds:
+                if not compact.endswith(word) or len(compact) == len(word):
+                    continue
+                head = compact[: -len(word)]
+                owner = next((names[head[:k]] for k in range(len(head), 1, -1) if head[:k] in names and len(names[head[:k]]) == 1), None)
+                if owner is not None:
+                    position = next(iter(owner))
+                elif head.startswith("第") and head[1:].isdigit() or head.isdigit():
+                    position = self.index.record_position(target)
+                elif word == next(w for w, t in units.kinds if t.endswith(":jp_sdf") and w.endswith("地")) and not (
+                    2 <= len(head) <= 4 and all(is_han(ch) for ch in head) and head not in units.not_places
+                ):
+                    break
+                elif all(is_han(ch) for ch in head) and len(head) <= 4 and head not in units.not_places:
+                    position = self.index.record_position(target)
+                else:
+                    break
+                if position is None:
+                    break
+                entry = self.entry(position)
+                if wanted is not None and entry.list not in wanted:
+                    return []
+                form = next((f for f in entry.names if f.kind == "official_ja"), entry.names[0])
+                entry_variant = next((v for v in analyze(form.value) if v.mode == "raw"), variant)
+                return [
+                    MatchResult(
+                        entry=entry,
+                        score=UNIT_OF_SCORE,
+                        decision="match",
+                        form=form,
+                        query_variant=variant,
+                        entry_variant=entry_variant,
+                        alignment=Alignment(UNIT_OF_SCORE, (), variant.tokens, ()),
+                        unit_of=variant.text.replace(" ", ""),
+                    )
+                ]
+        return []
+
     def _ancestors(self, entry_index: int) -> set[int]:
         found: set[int] = set()
         stack = list(self._parents.get(entry_index, []))
@@ -461,8 +667,14 @@ class Matcher:
                 else:
                     runs.append([i])
         names = self._unit_names.get(list_id, {})
-        drop: set[int] = set()
         tokens = query.tokens
+
+        def droppable(compact: str) -> bool:
+            units = names.get(compact, set())
+            return any(unit != entry_index and entry_index not in self._ancestors(unit) for unit in units)
+
+        candidates: list[set[int]] = []
+        drop: set[int] = set()
         for run in runs:
             # Only a qualifier can be set aside, never the head of the name:
             # a prefix followed by more words, or a part after a comma.
@@ -470,19 +682,99 @@ class Matcher:
             after_comma = all(tokens[i].segment > 0 for i in run)
             if not (prefix or after_comma):
                 continue
-            compact = "".join(_compact_piece(query.tokens[i]) for i in run)
-            units = names.get(compact, set())
-            if any(unit != entry_index and entry_index not in self._ancestors(unit) for unit in units):
+            if droppable("".join(_compact_piece(tokens[i]) for i in run)):
                 drop.update(run)
-        if not drop:
+        if drop:
+            candidates.append(drop)
+        # a parent organisation's name written before the unit's ("防卫省防卫研究所",
+        # "海上自卫队吴地方队"), whatever the aligner paired its words with
+        for k in range(1, len(tokens)):
+            if tokens[k].segment != 0:
+                break
+            if droppable("".join(_compact_piece(t) for t in tokens[:k])):
+                candidates.append(set(range(k)))
+        if not candidates:
             return alignment, ()
-        kept = tuple(t for i, t in enumerate(query.tokens) if i not in drop)
-        if not kept:
-            return alignment, ()
-        trimmed = replace(query, tokens=kept)
-        realigned = align(trimmed, indexed.variant, self.index.weight)
-        dropped = tuple(query.tokens[i].surface for i in sorted(drop))
-        return replace(realigned, score=realigned.score * UNIT_QUALIFIER_FACTOR), dropped
+        best: tuple[Alignment, tuple[str, ...]] = (alignment, ())
+        places = military_units().places
+        for drop in candidates:
+            kept = tuple(t for i, t in enumerate(tokens) if i not in drop)
+            if not kept:
+                continue
+            prefix_compact = "".join(_compact_piece(tokens[i]) for i in sorted(drop))
+            entry_variant = _without_prefix(indexed.variant, prefix_compact)
+            kept, place = _without_place(kept, entry_variant, places)
+            realigned = align(replace(query, tokens=kept), entry_variant, self.index.weight)
+            dropped = (" ".join(tokens[i].surface for i in sorted(drop)) if query.tokens[0].kind != "han" else prefix_compact,) + place
+            candidate = replace(realigned, score=realigned.score * UNIT_QUALIFIER_FACTOR ** (1 + bool(place)))
+            if candidate.score > best[0].score:
+                best = (candidate, tuple(dict.fromkeys(dropped)))
+        return best
+
+
+def _without_prefix(variant: NameVariant, compact: str) -> NameVariant:
+    """The entry's form without a parent's name it starts with too ("自衛隊地方協力本部" without 自衛隊)."""
+    text = ""
+    for k, token in enumerate(variant.tokens):
+        text += _compact_piece(token)
+        if text == compact and k + 1 < len(variant.tokens):
+            return replace(variant, tokens=variant.tokens[k + 1 :])
+        if not compact.startswith(text):
+            break
+    return variant
+
+
+def _without_place(tokens: tuple, entry_variant: NameVariant, places: frozenset[str]) -> tuple[tuple, tuple[str, ...]]:
+    """Query tokens without a place name the entry does not have ("东京" in "东京地方协力本部": the Tokyo office)."""
+    entry_text = "".join(_compact_piece(t) for t in entry_variant.tokens)
+    for start in range(len(tokens)):
+        for end in range(start + 2, min(len(tokens), start + 3) + 1):
+            name = "".join(_compact_piece(t) for t in tokens[start:end])
+            if name in places and name not in entry_text and all(t.kind == "han" for t in tokens[start:end]):
+                return tokens[:start] + tokens[end:], (name,)
+    return tokens, ()
+
+
+def _with_readings(record: NameRecord) -> NameRecord:
+    """An external record with the pinyin or romaji of its Chinese and Japanese names added as forms."""
+    if not any(has_cjk(value) for value, _ in record.forms):
+        return record
+    known = {value.casefold() for value, _ in record.forms}
+    extra: list[tuple[str, str]] = []
+    for value, _ in record.forms:
+        for reading in record_readings(value):
+            if reading.casefold() not in known:
+                known.add(reading.casefold())
+                extra.append((reading, "romaji" if any(is_kana(ch) for ch in value) else "pinyin"))
+    return replace(record, forms=record.forms + tuple(extra)) if extra else record
+
+
+def _spelled_acronym(query: NameVariant, entry_variant: NameVariant) -> str | None:
+    """Caveat when the whole query is one acronym read as the initials of the entry's name (not one of its forms)."""
+    words = [t for t in query.tokens if t.role != "country_lead"]
+    if len(words) == 1 and len(entry_variant.tokens) > 1 and words[0].text != entry_variant.compact:
+        if initials_of(entry_variant) == words[0].text:
+            return f"“{words[0].surface}” read as the initials of the entry's name: an acronym alone does not identify it"
+    return None
+
+
+def _caveats(query: NameVariant, entry_variant: NameVariant, entry: ListEntry, country: str | None) -> tuple[str, ...]:
+    """What besides the name says the party may be another entity (see :mod:`dualuse.matching.evidence`)."""
+    found = (
+        _spelled_acronym(query, entry_variant),
+        country_conflict(country, entry),
+        legal_form_conflict(query, entry_variant, entry),
+        generic_body_without_country(query, country, entry),
+    )
+    return tuple(c for c in found if c)
+
+
+def _with_caveats(result: MatchResult, country: str | None) -> MatchResult:
+    """A unit result with the evidence checks applied (the unit's own words count, not the head's)."""
+    caveats = _caveats(result.query_variant, result.entry_variant, result.entry, country)
+    if not caveats:
+        return result
+    return replace(result, caveats=caveats, decision="possible")
 
 
 def _explains(winner: MatchResult, other: MatchResult) -> bool:

@@ -17,8 +17,13 @@ Token similarity (``token_similarity``):
 * equal text: 1.0; equal loose key (long vowels, voicing marks): 0.95;
 * an abbreviation (``hvy``/``heavy``, ``eng``/``engineering``): 0.85;
 * a typo (optimal-string-alignment distance 1 for words of 4-7 letters, up
-  to 2 from 8 letters): ``1 - d / (length + 1)``; words of three letters or
-  fewer must be equal (``NOK`` is not ``NOF``);
+  to 2 from 8 letters): ``1 - d / (length + 1)``; codes (three letters or
+  fewer, consonant clusters: ``NOK`` is not ``NOF``) must be equal, and a
+  typo in a four-letter word (``Benn``/``Benz``) counts only beside another
+  word that agrees exactly;
+* words split or glued differently (``Good Will``/``Goodwill``, romaji
+  ``juko gyo``/``jukogyo``): two or three adjacent words against one with
+  the same spelling key: 0.95;
 * Han characters must be equal; where exactly one Han character differs
   on both sides of names of six or more characters and the two look alike
   (same radical: 械/槭), the pair earns half credit.
@@ -29,13 +34,16 @@ Acronyms are aligned to the run of words they abbreviate (``MHI`` with
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
 from dualuse.matching.analyze import NameVariant, Token
+from dualuse.matching.text import loose_latin
 
 ACRONYM_SIMILARITY = 0.9
 # Distinct words that name-writers use for the same thing (海事/海洋 rendered
@@ -58,11 +66,16 @@ HAN_ORDER_PENALTY = 0.85
 ABBREVIATION_SIMILARITY = 0.85
 LOOSE_SIMILARITY = 0.95
 HAN_SUBSTITUTION_CREDIT = 0.5
+# Words from this length may differ by a typo; below 5 letters only beside
+# another word that agrees exactly (see ``align``).
+SHORT_TYPO_LENGTH = 4
+MERGED_SIMILARITY = 0.95
 _CONNECTORS = frozenset({"of", "for", "the", "and", "&", "de"})
 _WORDISH = frozenset({"word", "num"})
 
 WeightFn = Callable[[Token, bool], float]
 _DISTINCTIVE_ROLES = frozenset({"normal", "qualifier", "country"})
+_COUNTRY_ROLES = frozenset({"country", "country_lead"})
 
 
 @dataclass(frozen=True)
@@ -86,9 +99,30 @@ class Alignment:
 _VOWELS = frozenset("aeiou")
 
 
+_CONSONANT_RUN = re.compile(r"[^aeiouy\d]{3,}")
+_LEADING_S_CLUSTER = re.compile(r"^s[ckpt][lr]?")
+
+
+@lru_cache(maxsize=262144)
 def acronym_like(text: str) -> bool:
-    """Short consonant clusters (JGSDF, JASDF, NTC) are codes: a one-letter change is another code."""
-    return len(text) <= 6 and sum(ch in _VOWELS for ch in text) <= 1
+    """Codes, not words: a one-letter change is another code.
+
+    Three letters or fewer (NTC, YKK); up to six letters with no vowel
+    (JGSDF); or with one vowel and a run of three consonants (JASDF, ASRC,
+    ARDB), counted without doubled letters, ``h`` and an initial s-cluster,
+    so that short words (Shell, Schell, Strip, Ford, Benz) are words.
+    """
+    if len(text) <= 3:
+        return True
+    if len(text) > 6:
+        return False
+    vowels = sum(ch in _VOWELS for ch in text)
+    if vowels == 0:
+        return True
+    if vowels > 1:
+        return False
+    skeleton = _LEADING_S_CLUSTER.sub("s", re.sub(r"(.)\1+", r"\1", text)).replace("h", "")
+    return _CONSONANT_RUN.search(skeleton) is not None
 
 
 def _is_abbreviation(short: str, long: str) -> bool:
@@ -116,21 +150,27 @@ def token_similarity(a: Token, b: Token) -> float:
         return 1.0
     if a.kind == "num" or b.kind == "num":
         return 0.0
-    if a.loose == b.loose and len(a.loose) >= 2:
+    if a.loose == b.loose and len(a.loose) >= 2 and (a.kind == "kana" or not (_is_code(a) or _is_code(b))):
         return LOOSE_SIMILARITY
     if a.kind == "word" and (_is_abbreviation(a.text, b.text) or _is_abbreviation(b.text, a.text)):
         return ABBREVIATION_SIMILARITY
     related = RELATED_TOKENS.get((a.text, b.text))
     if related is not None:
         return related
-    shorter = min(len(a.loose), len(b.loose))
+    a_text = a.surface if a.role in _COUNTRY_ROLES else a.text
+    b_text = b.surface if b.role in _COUNTRY_ROLES else b.text
+    shorter = min(len(a_text), len(b_text))
     longer = max(len(a.loose), len(b.loose))
     if a.kind == "kana":
         if shorter < 3:
             return 0.0
-    elif shorter < 5 or acronym_like(a.text) or acronym_like(b.text):
+    elif shorter < SHORT_TYPO_LENGTH or acronym_like(a_text) or acronym_like(b_text):
         return 0.0
     limit = 2 if shorter >= 8 else 1
+    if a.role in _COUNTRY_ROLES or b.role in _COUNTRY_ROLES:
+        # a country word's text is its code ("cn"): compare as written ("Chima" for "China")
+        distance = OSA.distance(a.surface.lower(), b.surface.lower(), score_cutoff=limit)
+        return 0.0 if distance > limit else 1.0 - distance / (max(len(a.surface), len(b.surface)) + 1)
     distance = OSA.distance(a.loose, b.loose, score_cutoff=limit)
     if distance > 0 and a.kind == "word" and not (a.concept or b.concept):
         # compare as written too: a typo in a plural ("Msterials") escapes
@@ -138,7 +178,48 @@ def token_similarity(a: Token, b: Token) -> float:
         distance = min(distance, OSA.distance(a.surface.lower(), b.surface.lower(), score_cutoff=limit))
     if distance > limit:
         return 0.0
-    return 1.0 - distance / (longer + 1)
+    return 1.0 - distance / (max(longer, len(a.text), len(b.text)) + 1)
+
+
+def _is_code(token: Token) -> bool:
+    """A code (see :func:`acronym_like`), judged as written for country words (whose text is their ISO code)."""
+    return acronym_like(token.surface if token.role in _COUNTRY_ROLES else token.text)
+
+
+def _short_typo(a: Token, b: Token) -> bool:
+    return a.kind == "word" and min(len(a.text), len(b.text)) < 5 and a.text != b.text and a.loose != b.loose
+
+
+def _merges(
+    q_tokens: Sequence[Token], used_q: set[int], e_tokens: Sequence[Token], used_e: set[int]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Runs of two or three adjacent unmatched words whose joined key equals one unmatched word on the other side.
+
+    Marks the tokens used; returns the pairs (query indices, entry indices, similarity).
+    """
+    found: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    for run_tokens, run_used, one_tokens, one_used, run_is_query in (
+        (q_tokens, used_q, e_tokens, used_e, True),
+        (e_tokens, used_e, q_tokens, used_q, False),
+    ):
+        singles = {one_tokens[j].loose: j for j in range(len(one_tokens)) if j not in one_used and one_tokens[j].kind == "word" and len(one_tokens[j].loose) >= 4}
+        if not singles:
+            continue
+        for start in range(len(run_tokens)):
+            for size in (3, 2):
+                run = range(start, start + size)
+                if run.stop > len(run_tokens) or any(i in run_used or run_tokens[i].kind not in _WORDISH for i in run):
+                    continue
+                joined = loose_latin("".join(run_tokens[i].text for i in run))
+                j = singles.get(joined)
+                if j is None or j in one_used:
+                    continue
+                run_used.update(run)
+                one_used.add(j)
+                pair = (tuple(run), (j,), MERGED_SIMILARITY) if run_is_query else ((j,), tuple(run), MERGED_SIMILARITY)
+                found.append(pair)
+                break
+    return found
 
 
 def _initial(token: Token) -> str:
@@ -278,6 +359,25 @@ def align(query: NameVariant, entry: NameVariant, weight: WeightFn) -> Alignment
             run_used.update(span)
             pair = ((i,), span, ACRONYM_SIMILARITY) if acr_side == "q" else (span, (i,), ACRONYM_SIMILARITY)
             pairs.append(pair)
+
+    # A typo in a four-letter word counts only beside a word that agrees exactly
+    # ("Mercedes-Benn" for "Mercedes-Benz", but "Benn" alone is another name).
+    short_typos = [
+        k for k, (qs, es, sim) in enumerate(pairs)
+        if len(qs) == len(es) == 1 and sim < LOOSE_SIMILARITY and _short_typo(q_tokens[qs[0]], e_tokens[es[0]])
+    ]
+    if short_typos and not any(
+        sim >= LOOSE_SIMILARITY and q_tokens[qs[0]].role in _DISTINCTIVE_ROLES and q_tokens[qs[0]].kind in _WORDISH
+        for qs, es, sim in pairs
+    ):
+        for k in reversed(short_typos):
+            (i,), (j,), _ = pairs.pop(k)
+            used_q.discard(i)
+            used_e.discard(j)
+
+    # Words split or glued differently: two or three adjacent words against one.
+    for merged in _merges(q_tokens, used_q, e_tokens, used_e):
+        pairs.append(merged)
 
     # Half credit for Han characters substituted one for one (海事/海洋).
     q_han = [i for i, t in enumerate(q_tokens) if i not in used_q and t.kind == "han"]

@@ -16,11 +16,15 @@ import unicodedata
 from functools import lru_cache
 
 import jaconv
+from anyascii import anyascii
 
 from dualuse.text.fold import fold_cjk
 
 __all__ = [
+    "CharacterFolds",
+    "fold_characters",
     "fold_cjk",
+    "latinise",
     "is_han",
     "is_kana",
     "katakana",
@@ -103,19 +107,121 @@ def loose_kana(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).translate(_SMALL_KANA)
 
 
-_DOUBLE_VOWELS = re.compile(r"(ou|oo|uu|aa|ii|ee)")
+_DOUBLE_VOWELS = re.compile(r"(ou|oo|uu|aa|ii|ee|oh(?![aeiouy]))")
 _REPEATS = re.compile(r"(.)\1+")
+# Kunrei-shiki and Nihon-shiki spellings -> Hepburn (ISO 3602 vs the
+# Hepburn of the Japanese passport rules): si/shi, ti/chi, tu/tsu, hu/fu,
+# zi/di/ji, du/zu, sya/sha, tya/cha, zya/dya/jya/ja; and the moraic n
+# written m before b, m, p (Shimbashi = Shinbashi).
+_KUNREI = re.compile(r"sy(?=[auo])|ty(?=[auo])|zy(?=[auo])|dy(?=[auo])|jy(?=[auo])|si|ti|tu|(?<![cs])hu|zi|di|du|m(?=[bp])")
+_KUNREI_HEPBURN = {"sy": "sh", "ty": "ch", "zy": "j", "dy": "j", "jy": "j", "si": "shi", "ti": "chi", "tu": "tsu", "hu": "fu", "zi": "ji", "di": "ji", "du": "zu", "m": "n"}
 
 
 @lru_cache(maxsize=262144)
 def loose_latin(token: str) -> str:
     """Spelling-tolerant key for a lower-case Latin token.
 
-    Collapses long vowels the way Hepburn romanisations differ (``juukou``,
-    ``jukou``, ``juko`` -> ``juko``), repeated letters (``nippon``/``nipon``)
-    and ``&``/``-``. Used only to recognise spelling variants, never for
-    display.
+    Folds the ways romanised Japanese differs: Kunrei-shiki and Nihon-shiki
+    to Hepburn (``zyuko``/``juko``, ``sibaura``/``shibaura``, ``kawajyu``/
+    ``kawaju``), long vowels written doubled, with ``h`` or not at all
+    (``juukou``, ``jukou``, ``juko``, ``ohno``/``ono`` -> ``juko``, ``ono``;
+    macrons and circumflexes are already gone, see :func:`latinise`), then
+    repeated letters (``nippon``/``nipon``) and ``&``/``-``. Used only to
+    recognise spelling variants, never for display; both sides of a
+    comparison get the same key, so English words are folded alike.
     """
     token = token.replace("&", "").replace("-", "")
+    token = _KUNREI.sub(lambda m: _KUNREI_HEPBURN[m.group(0)], token)
+    token = token.replace("x", "ks")  # transliterations of Cyrillic/Greek: Aleksandr = Alexander
     token = _DOUBLE_VOWELS.sub(lambda m: m.group(0)[0], token)
     return _REPEATS.sub(r"\1", token)
+
+
+def _is_cjk_or_kana(ch: str) -> bool:
+    return is_han(ch) or is_kana(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+
+
+@lru_cache(maxsize=8192)
+def _latin_char(ch: str) -> str:
+    """The Latin spelling of one letter, mark or digit of a script other than Latin or CJK ("" for a mark)."""
+    return anyascii(ch)
+
+
+def latinise(text: str) -> str:
+    """Latin letters without accents, other alphabets transliterated; Han and kana unchanged.
+
+    ``Société Générale`` -> ``Societe Generale``, ``Jūkō`` -> ``Juko``,
+    ``Газпром`` -> ``Gazprom``, ``Αλέξανδρος`` -> ``Alexandros``. Abjads
+    (Arabic, Hebrew) come out without the vowels they do not write. Hangul
+    is kept: Korean names have conventional Latin spellings (Kim, Park, Lee)
+    that a syllable transliteration (gim, bak, i) does not give, and one
+    Hangul syllable in a word is a different name (김정은/김종은).
+    Transliteration by anyascii (ISC licence); run after :func:`nfkc`.
+    """
+    if text.isascii():
+        return text
+    out: list[str] = []
+    for ch in text:
+        if ch.isascii() or _is_cjk_or_kana(ch) or _is_hangul(ch) or unicodedata.category(ch)[0] not in "LMN":
+            out.append(ch)
+        else:
+            out.append(_latin_char(ch))
+    return "".join(out)
+
+
+class CharacterFolds:
+    """The variant and confusable folds of ``characters.yaml`` (see that file).
+
+    Args:
+        variants: variant character -> standard character (applied before the
+            traditional/simplified fold).
+        han: Han look-alike -> canonical Han character (everywhere).
+        kana_among_han: katakana letter -> Han character, for a lone katakana
+            letter next to Han characters.
+        han_among_kana: Han character -> katakana letter, for a lone Han
+            character inside a katakana word.
+    """
+
+    def __init__(self, variants: dict[str, str], han: dict[str, str], kana_among_han: dict[str, str], han_among_kana: dict[str, str]):
+        self.variants = str.maketrans(variants)
+        self.han = str.maketrans(han)
+        self.kana_among_han = kana_among_han
+        self.han_among_kana = han_among_kana
+        self._variant_chars = frozenset(variants)
+
+    def before_fold(self, text: str) -> str:
+        """Variant characters to their standard form."""
+        if not any(ch in self._variant_chars for ch in text):
+            return text
+        return text.translate(self.variants)
+
+    def after_fold(self, text: str) -> str:
+        """Look-alike characters to their canonical form, by context (text already folded and in katakana)."""
+        text = text.translate(self.han)
+        chars = list(text)
+        for i, ch in enumerate(chars):
+            before = chars[i - 1] if i > 0 else ""
+            after = chars[i + 1] if i + 1 < len(chars) else ""
+            if ch in self.kana_among_han:
+                lone = not (before and is_kana(before)) and not (after and is_kana(after))
+                if lone and ((before and is_han(before)) or (after and is_han(after))):
+                    chars[i] = self.kana_among_han[ch]
+            elif ch in self.han_among_kana:
+                lone = not (before and is_han(before)) and not (after and is_han(after))
+                if lone and ((before and is_kana(before)) or (after and is_kana(after))):
+                    chars[i] = self.han_among_kana[ch]
+        return "".join(chars)
+
+
+def fold_characters(text: str, folds: CharacterFolds) -> str:
+    """Variants, the traditional/simplified fold, look-alikes, then hiragana to katakana (text already case-folded).
+
+    Look-alikes are folded before hiragana becomes katakana, so a hiragana
+    particle (と, に, は) is never read as the Han character its katakana
+    form resembles.
+    """
+    return katakana(folds.after_fold(fold_cjk(folds.before_fold(text))))

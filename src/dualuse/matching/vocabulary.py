@@ -5,6 +5,7 @@
 * ``terms.yaml``        generic words, qualifiers, country words,
   abbreviations, spelling variants and CJK terms with concept tokens
 * ``address_words.yaml`` words that mark an address tail
+* ``characters.yaml``   variant and look-alike character folds
 
 All CJK entries are folded to simplified characters on load so that the
 files may be written in any script.
@@ -20,8 +21,7 @@ import json
 
 import yaml
 
-from dualuse.matching.text import katakana
-from dualuse.text.fold import fold_cjk
+from dualuse.matching.text import CharacterFolds, fold_characters, latinise, nfkc, split_camel
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,6 +40,7 @@ class Vocabulary:
         cjk_countries: folded CJK country word -> code.
         abbreviations: short form -> expansion (one token).
         spellings: variant spelling -> canonical token.
+        numbers: number word or ordinal word -> its value.
         cjk_terms: folded CJK term -> concept tokens (may be empty: the term
             is dropped), longest first.
         address_suffixes, address_words, address_places, cjk_address_markers:
@@ -51,6 +52,12 @@ class Vocabulary:
         latin_form_strings: Latin legal forms as space-joined strings.
         cjk_by_first_char: CJK terms (kind ``term``, with concept tokens) and
             country words (kind ``country``) by first character, longest first.
+        folds: the character folds of ``characters.yaml``.
+        government_latin, government_cjk: words of generic government-body
+            names (``government_bodies`` in ``terms.yaml``), the CJK ones
+            longest first.
+        legal_form_classes: legal form without spaces -> (kind, countries of
+            the legal systems that have it; empty: any), see ``legal_forms.yaml``.
     """
 
     latin_legal_forms: tuple[tuple[str, ...], ...]
@@ -62,6 +69,7 @@ class Vocabulary:
     cjk_countries: dict[str, str]
     abbreviations: dict[str, str]
     spellings: dict[str, str]
+    numbers: dict[str, int]
     cjk_terms: dict[str, tuple[str, ...]]
     address_suffixes: tuple[str, ...]
     address_words: frozenset[str]
@@ -72,6 +80,10 @@ class Vocabulary:
     latin_forms_by_first: dict[str, tuple[tuple[str, ...], ...]]
     latin_form_strings: frozenset[str]
     cjk_by_first_char: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]
+    folds: CharacterFolds
+    legal_form_classes: dict[str, tuple[str, frozenset[str]]]
+    government_latin: frozenset[str]
+    government_cjk: tuple[str, ...]
 
 
 def _by_first_token(forms: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -82,11 +94,11 @@ def _by_first_token(forms: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, 
 
 
 def _cjk_by_first_char(
-    cjk_terms: dict[str, tuple[str, ...]], countries: dict
+    cjk_terms: dict[str, tuple[str, ...]], countries: dict, fold
 ) -> dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:
     """CJK terms and country words by first character, longest first; terms win over countries."""
     entries: list[tuple[str, str, tuple[str, ...]]] = [(t, "term", c) for t, c in cjk_terms.items()]
-    entries += [(fold_cjk(str(w)), "country", ()) for w in countries]
+    entries += [(fold(str(w)), "country", ()) for w in countries]
     grouped: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
     for entry in sorted(entries, key=lambda e: (-len(e[0]), e[1] != "term")):
         grouped.setdefault(entry[0][0], []).append(entry)
@@ -109,20 +121,64 @@ def _read(name: str) -> dict:
     return yaml.safe_load(resources.files("dualuse.matching").joinpath(name).read_text(encoding="utf-8"))
 
 
+# Locales whose one-word country names are country words too ("Schweiz",
+# "España", "Nederland", "Россия" in transliteration), besides English.
+COUNTRY_NAME_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "fi", "pl", "ru")
+
+
+def _babel_countries() -> dict[str, str]:
+    """One-word country names -> ISO code, from the CLDR territory names that Babel ships (BSD licence)."""
+    from babel import Locale
+
+    from dualuse.models.countries import is_country_code
+
+    found: dict[str, str] = {}
+    for locale in COUNTRY_NAME_LOCALES:
+        for code, name in Locale.parse(locale).territories.items():
+            if len(code) != 2 or not is_country_code(code):
+                continue
+            words = latin_tokens(name)
+            if len(words) == 1 and words[0].isalpha() and len(words[0]) >= 4:
+                found.setdefault(words[0], code)
+    return found
+
+
+def _folds(data: dict) -> CharacterFolds:
+    confusables = data.get("confusables") or {}
+    return CharacterFolds(
+        variants={str(k): str(v) for k, v in (data.get("variants") or {}).items()},
+        han={str(k): str(v) for k, v in (confusables.get("han") or {}).items()},
+        kana_among_han={str(k): str(v) for k, v in (confusables.get("kana_among_han") or {}).items()},
+        han_among_kana={str(k): str(v) for k, v in (confusables.get("han_among_kana") or {}).items()},
+    )
+
+
+def latin_tokens(form: str) -> tuple[str, ...]:
+    """A Latin-script vocabulary entry as the analyser's tokens (other alphabets transliterated)."""
+    text = split_camel(latinise(nfkc(form))).casefold()
+    return tuple(t for t in text.replace(".", " ").split() if t)
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     """Load and cache the vocabulary (raises ``yaml.YAMLError`` on a malformed file)."""
     legal = _read("legal_forms.yaml")
     terms = _read("terms.yaml")
     address = _read("address_words.yaml")
-    latin = {tuple(str(t) for t in form) for form in legal["latin"]}
+    folds = _folds(_read("characters.yaml"))
+
+    def fold_cjk(text: str) -> str:  # the analyser's own character fold, for CJK entries
+        return fold_characters(nfkc(text).casefold(), folds)
+
+    latin = {latin_tokens(" ".join(str(t) for t in form)) for form in legal["latin"]}
     cjk = {fold_cjk(str(f)) for f in legal["cjk"]}
     for form in _rigour_forms():
         if any(_is_cjk(ch) for ch in form):
             if len(form) >= 2 and " " not in form:
                 cjk.add(fold_cjk(form))
         else:
-            latin.add(tuple(form.split()))
+            latin.add(latin_tokens(form))
+    latin.discard(())
     latin_forms = sorted(latin, key=len, reverse=True)
     cjk_forms = sorted(cjk, key=len, reverse=True)
     cjk_terms = {
@@ -130,14 +186,15 @@ def vocabulary() -> Vocabulary:
     }
     return Vocabulary(
         latin_legal_forms=tuple(latin_forms),
-        latin_leading=tuple(tuple(str(t) for t in form) for form in legal.get("latin_leading", [])),
+        latin_leading=tuple(latin_tokens(" ".join(str(t) for t in form)) for form in legal.get("latin_leading", [])),
         cjk_legal_forms=tuple(cjk_forms),
         generic=frozenset(str(t) for t in terms["generic"]),
         qualifiers=frozenset(str(t) for t in terms["qualifiers"]),
-        latin_countries={str(k): str(v) for k, v in terms["countries"]["latin"].items()},
+        latin_countries={**_babel_countries(), **{str(k): str(v) for k, v in terms["countries"]["latin"].items()}},
         cjk_countries={fold_cjk(str(k)): str(v) for k, v in terms["countries"]["cjk"].items()},
         abbreviations={str(k): str(v) for k, v in terms["abbreviations"].items()},
         spellings={str(k): str(v) for k, v in terms["spellings"].items()},
+        numbers={str(k): int(v) for k, v in (terms.get("numbers") or {}).items()},
         cjk_terms=dict(sorted(cjk_terms.items(), key=lambda kv: len(kv[0]), reverse=True)),
         address_suffixes=tuple(str(s).lstrip("-") for s in address["suffixes"]),
         address_words=frozenset(str(w) for w in address["words"]),
@@ -146,6 +203,13 @@ def vocabulary() -> Vocabulary:
         site_words=frozenset(str(w) for w in address["site_words"]),
         latin_forms_by_first=_by_first_token(latin_forms),
         latin_form_strings=frozenset(" ".join(form) for form in latin_forms),
-        cjk_by_first_char=_cjk_by_first_char(cjk_terms, terms["countries"]["cjk"]),
-        cjk_site_words=tuple(fold_cjk(katakana(str(w))) for w in address["cjk_site_words"]),
+        cjk_by_first_char=_cjk_by_first_char(cjk_terms, terms["countries"]["cjk"], fold_cjk),
+        cjk_site_words=tuple(fold_cjk(str(w)) for w in address["cjk_site_words"]),
+        folds=folds,
+        legal_form_classes={
+            (fold_cjk(str(k)) if any(_is_cjk(ch) for ch in str(k)) else "".join(latin_tokens(str(k)))): (str(v[0]), frozenset(str(c) for c in v[1]))
+            for k, v in (legal.get("classes") or {}).items()
+        },
+        government_latin=frozenset(str(w) for w in (terms.get("government_bodies") or {}).get("latin", [])),
+        government_cjk=tuple(sorted({fold_cjk(str(w)) for w in (terms.get("government_bodies") or {}).get("cjk", [])}, key=len, reverse=True)),
     )

@@ -151,8 +151,10 @@ class ChangeBlocker:
                     for begin in range(len(tokens)):
                         for end in range(begin + ACRONYM_MIN, min(len(tokens), begin + ACRONYM_MAX) + 1):
                             run = tokens[begin:end]
-                            if all(t.kind == "word" and t.text[:1].isalpha() for t in run):
-                                self.postings["@" + "".join(t.text[0] for t in run)].append((slot, tuple(range(begin, end)), 1.0))
+                            # initials as written, as the matcher reads acronyms ("nihon" is the country word jp)
+                            initials = "".join((t.text if t.concept else t.surface or t.text)[:1] for t in run)
+                            if all(t.kind == "word" for t in run) and initials.isalpha():
+                                self.postings["@" + initials].append((slot, tuple(range(begin, end)), 1.0))
 
     def __bool__(self) -> bool:
         return bool(self.slots)
