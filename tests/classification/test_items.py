@@ -272,7 +272,7 @@ def test_a_description_restating_the_declared_hs_code_adds_no_evidence(search, e
     # a description naming a listed item is still evidence, whatever HS code is declared
     assert not search.restates_hs("金属镝 Dysprosium metal", "8505111000")
     named = catalogue.classify(None, "8505111000", DAY, "Dysprosium metal, purity 99.9%", search=search)
-    assert named.status == "needs_classification" and named.entries[0].code == "1C905.a.1"
+    assert named.status == "controlled" and named.entries[0].code == "1C905.a.1" and "from the description" in named.explanation
     # the reference code itself still needs classification, whatever the description says
     assert catalogue.classify(None, "8540890010", DAY, "Valves and tubes; n.e.c. in heading no. 8540", search=search).status != "not_controlled"
 
@@ -283,8 +283,8 @@ def test_a_description_that_is_a_tariff_wording_is_classified_as_that_subheading
     assert search.tariff_code_of("corrugated boxes for shoes") is None
     packing = catalogue.classify(None, None, DAY, "Paper and paperboard; cartons, boxes and cases, of corrugated paper or paperboard", search=search)
     assert packing.status == "not_controlled"
-    # a subheading under which listed items have reference codes: still to classify
+    # a subheading that is itself a whole reference code of a listed item: classified from that code
     scrap = catalogue.classify(None, None, DAY, "Antimony; waste and scrap", search=search)
-    assert scrap.status == "needs_classification" and "3C003.b" in {e.code for e in scrap.entries}
+    assert scrap.status == "controlled" and scrap.code == "3C003.b" and "from the HS code" in scrap.explanation
     # a description that matches nothing and is no tariff wording still cannot clear an item
     assert catalogue.classify(None, None, DAY, "assorted goods", search=search).status == "needs_classification"

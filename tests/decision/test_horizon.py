@@ -66,7 +66,7 @@ def test_germanium_to_the_us_after_the_suspension_end_states_both_outcomes(scree
     assert reason.citation == "MOFCOM Announcement 2025 No. 72; MOFCOM Announcement 2024 No. 46 clause 2"
     assert (
         "If the suspension of MOFCOM Announcement 2024 No. 46 clause 2 ended on 2026-11-27: prohibited (CN-2024-46-US-ITEMS); "
-        "if it was extended: licence required (CN-REGS-14-LICENCE)." in reason.text_en
+        "if it was extended: licence required (CN-REGS-14-LICENCE, CN-REGS-24-END-USER)." in reason.text_en
     )
     assert "checked up to 2026-08-05" in reason.text_en and "Check whether MOFCOM has published a notice" in reason.text_en
     assert "若MOFCOM Announcement 2024 No. 46 clause 2的暂停实施已于2026-11-27结束：禁止" in reason.text_zh
@@ -84,7 +84,8 @@ def test_germanium_to_the_us_after_the_suspension_end_states_both_outcomes(scree
 def test_germanium_to_the_us_before_the_horizon_gives_todays_verdict(screener):
     d = screener.screen(shipment("2026-07-01", "US", GERMANIUM))
     assert d.verdict == "LICENSE_REQUIRED"  # clause 2 suspended 2025-11-09 .. 2026-11-27: a licence is needed
-    assert {r.rule_id for r in d.reasons} == {"CN-REGS-14-LICENCE"}
+    # the licence, and the end-user certificate it needs (the documents name no end user)
+    assert {r.rule_id for r in d.reasons} == {"CN-REGS-14-LICENCE", "CN-REGS-24-END-USER"}
     assert d.warnings == [] and not any(p.decisive or p.passed for p in d.knowledge.pending)
 
 
@@ -94,7 +95,7 @@ def test_holmium_to_germany_after_the_no_70_end_states_both_outcomes(screener):
     reason = horizon_reason(d)
     assert reason.citation == "MOFCOM/GAC Announcement 2025 No. 70; MOFCOM/GAC Announcement 2025 No. 57"
     assert (
-        "If the suspension of MOFCOM/GAC Announcement 2025 No. 57 ended on 2026-11-10: licence required (CN-REGS-14-LICENCE); "
+        "If the suspension of MOFCOM/GAC Announcement 2025 No. 57 ended on 2026-11-10: licence required (CN-REGS-14-LICENCE, CN-REGS-24-END-USER); "
         "if it was extended: not controlled (CN-SCOPE-NOT-LISTED)." in reason.text_en
     )
     assert d.lines[0].verdict == "REVIEW"

@@ -41,7 +41,8 @@ STATUS_LABELS = {
 }
 DECISION_LABELS = {"match": N_("match"), "possible": N_("possible match")}
 MAX_REASONS = 4
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# what differs between shipments in one kind of warning: dates, and day counts ("124 days before ...")
+_VARIABLE = re.compile(r"\d{4}-\d{2}-\d{2}|\b\d+ days\b")
 
 
 def verdict_label(verdict: str) -> str:
@@ -89,14 +90,14 @@ class WarningGroup:
 
 
 def _shape(text: str) -> str:
-    return _ISO_DATE.sub("DATE", text)
+    return _VARIABLE.sub("#", text)
 
 
 def _merge(texts: list[str]) -> str:
-    """One text for a group: dates equal in all members kept, dates that differ shown as "…"."""
+    """One text for a group: dates and day counts equal in all members kept, those that differ shown as "…"."""
     first = texts[0]
-    columns = [ _ISO_DATE.findall(t) for t in texts ]
-    pieces = _ISO_DATE.split(first)
+    columns = [_VARIABLE.findall(t) for t in texts]
+    pieces = _VARIABLE.split(first)
     out = pieces[0]
     for i, piece in enumerate(pieces[1:]):
         values = {c[i] for c in columns if i < len(c)}
@@ -107,8 +108,8 @@ def _merge(texts: list[str]) -> str:
 def warning_groups(decisions: Iterable[Decision]) -> tuple[list[WarningGroup], dict[str, list[int]]]:
     """Distinct warnings over ``decisions`` (numbered in order of first appearance) and, per shipment id, its warning numbers.
 
-    Warnings that differ only in dates (the same data-currency warning for
-    shipments of different days) form one group.
+    Warnings that differ only in dates and day counts (the same data-currency
+    warning for shipments of different days) form one group.
     """
     groups: dict[str, WarningGroup] = {}
     texts: dict[str, list[str]] = {}
