@@ -85,7 +85,7 @@ def test_table_shows_a_warning_banner_and_a_warning_column(fresh_user):
     # the data-currency warning of the six shipments dated after the data date, once, with who carries it
     # (one group although each shipment is a different number of days after the horizon)
     assert "W1 (8 of 31 shipments: EX-04, EX-06, EX-09, EX-13, EX-24, EX-27, EX-30, EX-31)" in out
-    assert "The lists' sources were checked up to 2026-08-05, … before …" in out
+    assert "The lists' sources were checked up to 2026-08-05, … days before …" in out
     assert "Update the lists before relying on a clearance." in out
     header = next(line for line in out.splitlines() if "shipment" in line and "verdict" in line)
     assert "warnings" in header
@@ -248,7 +248,7 @@ def test_errors_in_chinese_and_japanese(fresh_user):
     zh = invoke("screen", str(FIXTURES / "unknown_country.csv"), "--lang", "zh")
     assert zh.exit_code == 2
     assert "错误：" in zh.stderr and "输入无效，未审查也未写出任何内容" in zh.stderr
-    assert "第3行" in zh.stderr and "应为 ISO 3166-1 两位字母国家代码" in zh.stderr
+    assert "第3行" in zh.stderr and "应为国家：ISO 3166-1 代码" in zh.stderr
     ja = invoke("--lang", "ja", "screen", str(EXAMPLES), "--format", "pdf")
     assert ja.exit_code == 2 and "エラー：" in ja.stderr and "table、jsonl、csv、xlsx のいずれかを指定してください" in ja.stderr
     bad = invoke("--lang", "fr", "lists")

@@ -17,6 +17,13 @@ def _no_database(tmp_path, monkeypatch):
     monkeypatch.setenv("DUALUSE_DB", str(tmp_path / "none.db"))  # no records database: the packaged data
 
 
+@pytest.fixture(autouse=True)
+def _wide_console(monkeypatch):
+    from dualuse.cli.common import console
+
+    monkeypatch.setattr(console, "width", 250)  # the console fixes its width when first created: COLUMNS alone may come too late
+
+
 def invoke(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False, env={"COLUMNS": "250"})
 
@@ -48,4 +55,4 @@ def test_match_says_when_a_status_is_only_expected():
     earlier = json.loads(invoke("match", "Hanwha Philly Shipyard Inc.", "--format", "jsonl", "--as-of", "2026-07-01").stdout)["hits"][0]
     assert (earlier["status"], earlier["status_basis"]) == ("suspended", "confirmed")
     table = invoke("match", "Hanwha Philly Shipyard Inc.", "--as-of", "2026-12-07").stdout
-    assert "in_force (expected)" in table
+    assert "in_force (expected, not confirmed)" in table

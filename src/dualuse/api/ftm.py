@@ -361,11 +361,11 @@ def _combine_names(entity: QueryEntity) -> None:
     parts = [props[p] for p in NAME_PARTS if props.get(p)]
     aliases = props.setdefault("alias", [])
     for pairing in itertools.product(*parts) if parts else ():
-        name = squash_spaces(" ".join(pairing))
+        name = clean_value("name", " ".join(pairing))  # an alias is a name: cleaned as one ("''" is no name)
         if name and name not in aliases:
             aliases.append(name)
     if not aliases:
-        aliases.extend(v for v in last if v not in aliases)
+        aliases.extend(name for name in (clean_value("name", v) for v in last) if name and name not in aliases)
     if not aliases:
         props.pop("alias")
 

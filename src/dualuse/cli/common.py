@@ -27,7 +27,8 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
 
     from dualuse.i18n import _
 
-    err_console.print(f"[bold red]{_('error:')}[/] {escape(message)}", highlight=False, soft_wrap=True)
+    label = _("error:")  # outside the f-string: Babel's extractor does not read calls inside f-strings on every version
+    err_console.print(f"[bold red]{label}[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 

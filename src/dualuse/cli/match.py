@@ -12,6 +12,9 @@ from rich.table import Table
 from dualuse.cli.common import check_choice, console, fail, parse_date, read_query_file
 from dualuse.cli.render import DECISION_LABELS
 from dualuse.i18n import N_, _, translate
+
+# whether a hit's status on the day is confirmed by the data or only scheduled after its horizon
+STATUS_BASIS = {"confirmed": N_("confirmed"), "expected": N_("expected, not confirmed")}
 from dualuse.input import InputError
 from dualuse.matching.matcher import Matcher, MatchResult
 from dualuse.models.reference import LEGAL_LISTS, LIST_IDS
@@ -115,7 +118,7 @@ def match(
         for hit in record["hits"]:
             decision = _(DECISION_LABELS.get(hit["decision"], N_("related, not a match")))
             score = f"{hit['score']:.2f}" if hit["decision"] != "related" else "-"  # a related entity's score is its parent's
-            status = "-" if "status" not in hit else f"{_(hit['status'])} ({_(hit['status_basis'])})" + (f"\n{translate(hit['status_note'])}" if hit["status_note"] else "")
+            status = "-" if "status" not in hit else f"{hit['status']} ({_(STATUS_BASIS[hit['status_basis']])})" + (f"\n{translate(hit['status_note'])}" if hit["status_note"] else "")
             table.add_row(hit["list"], hit["name"], score, decision, hit["matched_form"], status, translate(hit["explanation"]))
         if not record["hits"]:
             table.add_row("-", _("no entry scores above the review threshold"), "", "", "", "", "")

@@ -42,7 +42,7 @@ STATUS_LABELS = {
 DECISION_LABELS = {"match": N_("match"), "possible": N_("possible match")}
 MAX_REASONS = 4
 # what differs between shipments in one kind of warning: dates, and day counts ("124 days before ...")
-_VARIABLE = re.compile(r"\d{4}-\d{2}-\d{2}|\b\d+ days\b")
+_VARIABLE = re.compile(r"\d{4}-\d{2}-\d{2}|\b\d+(?= days\b)")
 
 
 def verdict_label(verdict: str) -> str:

@@ -31,6 +31,17 @@ EXTERNAL_TEXTS = (
     # dualuse.decision.screen warnings
     "The list data is as of {data_date}; announcements published after that date (before {as_of}) are not in it. "
     "Update the lists before relying on a clearance.",
+    # dualuse.values messages (shared by the readers, the models and --as-of)
+    "expected a country: an ISO 3166-1 code (JP, JPN), a name in English, Chinese or Japanese "
+    "(Japan, 日本, 米国) or a Chinese customs code (116)",
+    "expected a currency: an ISO 4217 code (USD, CNY, JPY) or its name (美元, 人民币, 円)",
+    "expected a date like 2026-03-02 (the cell is a plain number; format it as a date)",
+    "expected a finite number",
+    "expected a quantity like 500 or 500千克 (a number, then the unit)",
+    "expected a number like 1234.5 (a currency before or after it is accepted: 6,250美元, USD 6250)",
+    # dualuse.decision.horizon: the data-currency warning
+    "The lists' sources were checked up to {horizon}, {days} days before {day}: announcements published after that date "
+    "are not in the data. Update the lists before relying on a clearance.",
     # dualuse.input messages (the frame "row N, column X" is translated by the CLI)
     "expected an ISO 3166-1 alpha-2 country code",
     "expected a date like 2026-03-02",
@@ -124,10 +135,6 @@ def extract():
         catalog.add(text, None, [("dualuse/rules/rules.yaml (text_en)", 0)])
     for text in EXTERNAL_TEXTS:
         catalog.add(text, None, [("dualuse/i18n/catalogue.py (EXTERNAL_TEXTS)", 0)])
-    from dualuse.decision.screen import STATUS_KNOWLEDGE_ENDS
-
-    for text in STATUS_KNOWLEDGE_ENDS.values():
-        catalog.add(text, None, [("dualuse/decision/screen.py (STATUS_KNOWLEDGE_ENDS)", 0)])
     return catalog
 
 
