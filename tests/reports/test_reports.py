@@ -148,7 +148,11 @@ def test_xlsx_report_holds_the_review_history_and_is_reproducible(sqlite_db):
                         attachment=("registry.pdf", b"%PDF-1.4 extract", "application/pdf"))
     snapshot = shipment_snapshot(sqlite_db, "R-1")
     assert snapshot["status"] == "final" and snapshot["alerts"][0]["status"] == "false_positive"
-    assert snapshot["anchor"]["seq"] > snapshot["screening"]["seq"] or snapshot["alerts"][0]["decided_seq"] < snapshot["screening"]["seq"]
+    history = snapshot["alerts"][0]["history"]
+    assert [(h["kind"], h["status"], h["by"]) for h in history] == [("alert_decision", "false_positive", "carol")]
+    # the final screening follows the decision, and the anchor is the last record about the shipment
+    assert snapshot["screening"]["seq"] > history[0]["seq"]
+    assert snapshot["anchor"]["seq"] == max(snapshot["screening"]["seq"], history[-1]["seq"])
     report = render_shipment_report(sqlite_db, "R-1", "xlsx", "zh", actor="carol")
     book = load_workbook(io.BytesIO(report.content))
     review = book.worksheets[4]
