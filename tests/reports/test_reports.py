@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,7 @@ def test_xlsx_report_holds_the_review_history_and_is_reproducible(sqlite_db):
     assert hashlib.sha256(b"%PDF-1.4 extract").hexdigest() in rows[0][9]
     summary = {row[0].value: row[1].value for row in book.worksheets[0].iter_rows(min_row=2)}
     assert any(v == snapshot["screening"]["hash"] for v in summary.values())
+    time.sleep(1.1)  # openpyxl stamps the save time, to the second: the bytes must not follow the clock
     assert render_shipment_report(sqlite_db, "R-1", "xlsx", "zh", record=False).content == report.content
 
 
@@ -194,6 +196,7 @@ def test_period_report_counts_verdicts_and_lists_every_flagged_shipment(sqlite_d
     book = load_workbook(io.BytesIO(render_period_report(sqlite_db, today, today, "xlsx", "en").content))
     summary = {row[0].value: row[1].value for row in book.worksheets[0].iter_rows(min_row=2)}
     assert [v for k, v in summary.items() if k.startswith("Shipments screened")] == [3]
+    assert [len(ws._charts) for ws in book.worksheets[:2]] == [1, 1]  # verdict bars, shipments per day stacked by verdict
     flagged = [[c.value for c in row] for row in book.worksheets[-1].iter_rows(min_row=2)]
     assert [(r[0], r[2]) for r in flagged] == [("A-1", "PROHIBITED"), ("A-2", "REVIEW")]
     report = render_period_report(sqlite_db, today, today, "pdf", "zh")

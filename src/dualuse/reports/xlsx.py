@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 from openpyxl import Workbook
@@ -66,8 +67,15 @@ class _Book:
         return _fixed_zip(raw.getvalue(), self.when)
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same zip with every entry dated ``when`` (reproducible bytes)."""
+    """The same zip with every entry dated ``when`` (reproducible bytes).
+
+    openpyxl stamps the save time as the document's modification date
+    whatever the workbook says; it is set back to ``when`` here.
+    """
     out = io.BytesIO()
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -75,7 +83,10 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", content)
+            target.writestr(entry, content)
     return out.getvalue()
 
 
@@ -151,6 +162,25 @@ def shipment_xlsx(snapshot: dict, lang: str) -> bytes:
     return book.save()
 
 
+def _charts(w: Words, summary, verdict_rows: tuple[int, int], by_day) -> None:
+    """Native spreadsheet charts: verdict counts (bars) on the summary sheet, shipments per day stacked by verdict."""
+    from openpyxl.chart import BarChart, Reference
+
+    bars = BarChart()
+    bars.type, bars.title, bars.legend = "bar", _both(w.headings["verdict_counts"]), None
+    bars.add_data(Reference(summary, min_col=2, min_row=verdict_rows[0], max_row=verdict_rows[1]), titles_from_data=False)
+    bars.set_categories(Reference(summary, min_col=1, min_row=verdict_rows[0], max_row=verdict_rows[1]))
+    summary.add_chart(bars, "D2")
+    if by_day.max_row < 2:
+        return
+    columns = BarChart()
+    columns.type, columns.grouping, columns.overlap = "col", "stacked", 100
+    columns.title = _both(w.headings["by_day"])
+    columns.add_data(Reference(by_day, min_col=2, max_col=1 + len(SEVERITY), min_row=1, max_row=by_day.max_row), titles_from_data=True)
+    columns.set_categories(Reference(by_day, min_col=1, min_row=2, max_row=by_day.max_row))
+    by_day.add_chart(columns, "G2")
+
+
 def period_xlsx(snapshot: dict, lang: str) -> bytes:
     """The period report of ``snapshot`` as an XLSX workbook: summary, by day, hits, flagged shipments."""
     w = Words(lang)
@@ -160,18 +190,22 @@ def period_xlsx(snapshot: dict, lang: str) -> bytes:
     ws = book.sheet("summary", ["name", "count"], [40, 30])
     for key, value in (("from", snapshot["from"]), ("to", snapshot["to"]), ("screenings", snapshot["screenings"]), ("shipments", snapshot["shipments"])):
         book.row(ws, [_both(w.headings[key]), value])
+    first_verdict = ws.max_row + 1
     for verdict in SEVERITY:
         book.row(ws, [_both(w.t(verdict)), snapshot["verdicts"].get(verdict, 0)])
+    summary = ws
+    verdict_rows = (first_verdict, ws.max_row)
     for status, n in snapshot["alerts"].items():
         book.row(ws, [f"{_both(w.headings['alerts'])}: {_both(w.t(REVIEW_WORDS.get(status, status)))}", n])
     book.row(ws, [_both(w.headings["last_record"]), f"{anchor['seq']}:{anchor['hash']}" if anchor else ""])
     ws = book.sheet("by_day", ["period", *SEVERITY], [14, 16, 16, 16, 16])
     for day, counts in snapshot["by_day"].items():
         book.row(ws, [day, *(counts.get(v, 0) for v in SEVERITY)])
+    _charts(w, summary, verdict_rows, ws)
     ws = book.sheet("hits_by_list", ["entry", "count"], [50, 10])
     for name, n in snapshot["hits_by_list"].items():
         book.row(ws, [name, n])
-    ws = book.sheet("hits_by_announcement", ["announcement", "citation", "count"], [40, 40, 10])
+    ws = book.sheet("hits_by_announcement", ["listing", "citation", "count"], [40, 40, 10])
     for citation, n in snapshot["hits_by_announcement"].items():
         pair = w.citation(citation)
         book.row(ws, [pair[0], pair[1] or pair[0], n])
