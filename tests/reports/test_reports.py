@@ -18,7 +18,7 @@ from dualuse.output.cells import safe_cell, safe_text
 from dualuse.reports import REPORT_KIND, ReportError, render_period_report, render_shipment_report
 from dualuse.reports import pdf as report_pdf
 from dualuse.reports.html import shipment_html
-from dualuse.reports.gather import shipment_snapshot
+from dualuse.reports.gather import period_snapshot, shipment_snapshot
 from dualuse.service import alerts, audit
 from dualuse.service.screening import screen_and_record
 from dualuse.storage.db import Database
@@ -204,6 +204,15 @@ def test_period_report_counts_verdicts_and_lists_every_flagged_shipment(sqlite_d
     assert "A-1" in text and "A-2" in text and "A-3" not in text
     assert "<svg" not in text and report.filename == f"period-{today}-{today}-zh.pdf"
     assert audit.verify(sqlite_db).ok
+    # the reviewed shipment counts once, with its final screening, and is listed with its outcome
+    alert_id = alerts.list_alerts(sqlite_db, shipment_id="A-2")[1][0]["id"]
+    final = alerts.decide_alert(sqlite_db, alert_id, "confirmed", "same company as the watch-list entry (registry)", "bob").final
+    snapshot = period_snapshot(sqlite_db, today, today)
+    assert snapshot["screenings"] == 4 and snapshot["shipments"] == 3 and sum(snapshot["verdicts"].values()) == 3
+    a2 = next(f for f in snapshot["flagged"] if f["shipment_id"] == "A-2")
+    assert a2["verdict"] == final.decision.verdict and a2["status"] == "final" and a2["closed"] == {"confirmed": 1}
+    assert a2["seq"] == final.record_seq
+    assert snapshot["alerts"]["confirmed"] == 1 and snapshot["alerts"]["open"] == 0
     # a period before any screening has nothing in it
     empty = load_workbook(io.BytesIO(render_period_report(sqlite_db, dt.date(2020, 1, 1), dt.date(2020, 1, 2), "xlsx", "en", record=False).content))
     assert not list(empty.worksheets[-1].iter_rows(min_row=2))

@@ -29,7 +29,7 @@ Shapes (every date an ISO string)::
       "shipments": number of shipments whose latest screening is in the period,
       "verdicts": {verdict: count}, "by_day": {day: {verdict: count}},
       "hits_by_list": {list: count}, "hits_by_announcement": {citation: count},
-      "alerts": {"open", "escalated", "confirmed", "false_positive"},
+      "alerts": {"open", "escalated", "confirmed", "false_positive"},   # alerts of those shipments, and others opened in the period
       "flagged": [{"shipment_id", "date", "verdict", "status" (final | pending_review),
                    "closed": {alert status: count}, "reasons", "citations", "screened_at", "seq", "hash"}],
       "anchor": {"seq", "hash", "created_at"},   # the last record of the period (reports excluded)
@@ -42,7 +42,7 @@ import datetime as dt
 import json
 from collections import Counter, defaultdict
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from dualuse.service import versions
 from dualuse.service.screening import OPEN_STATUSES, shipment_status
@@ -170,6 +170,12 @@ def shipment_snapshot(db: Database, shipment_id: str) -> dict:
     }
 
 
+def _chunks(items: list, size: int = 500):
+    """``items`` in slices of ``size`` (bound parameters per query stay under every database's limit)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
 def period_snapshot(db: Database, date_from: dt.date, date_to: dt.date) -> dict:
     """The snapshot of a period: screenings recorded from ``date_from`` to ``date_to`` (UTC days, inclusive).
 
@@ -191,39 +197,48 @@ def period_snapshot(db: Database, date_from: dt.date, date_to: dt.date) -> dict:
             select(AuditRecord).where(AuditRecord.kind != REPORT_KIND, *in_period).order_by(AuditRecord.seq.desc()).limit(1)
         ).first()
         anchor = _record_summary(last) if last is not None else None
-        latest: dict[str, AuditRecord] = {}
-        for record in session.scalars(select(AuditRecord).where(AuditRecord.kind == "screening", *in_period).order_by(AuditRecord.seq)):
-            latest[record.subject] = record
+        # the latest screening of each shipment in the period, read in chunks (a year holds many)
+        latest = dict(
+            session.execute(
+                select(AuditRecord.subject, func.max(AuditRecord.seq)).where(AuditRecord.kind == "screening", *in_period).group_by(AuditRecord.subject)
+            ).all()
+        )
+        alerts_of: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        for chunk in _chunks(sorted(latest)):
+            for shipment_id, status, verdict in session.execute(select(Alert.shipment_id, Alert.status, Alert.verdict).where(Alert.shipment_id.in_(chunk))):
+                alerts_of[shipment_id].append((status, verdict))
+        alert_counts = Counter(status for alerts in alerts_of.values() for status, _verdict in alerts)
+        # alerts opened in the period on other shipments or on stored counterparties (after a list update)
+        for shipment_id, status in session.execute(select(Alert.shipment_id, Alert.status).where(Alert.opened_at >= low, Alert.opened_at < high)):
+            if shipment_id not in latest:
+                alert_counts[status] += 1
         verdicts: Counter = Counter()
         by_day: dict[str, Counter] = defaultdict(Counter)
         hits_by_list: Counter = Counter()
         hits_by_announcement: Counter = Counter()
         flagged = []
-        shipment_ids = sorted(latest)
-        alerts_of: dict[str, list[Alert]] = defaultdict(list)
-        if shipment_ids:
-            for alert in session.scalars(select(Alert).where(Alert.shipment_id.in_(shipment_ids)).order_by(Alert.id)):
-                alerts_of[alert.shipment_id].append(alert)
-        for shipment_id in shipment_ids:
-            record = latest[shipment_id]
-            decision = json.loads(record.payload)["decision"]
-            verdict = decision["verdict"]
-            verdicts[verdict] += 1
-            by_day[record.created_at[:10]][verdict] += 1
-            for hit in decision.get("hits", []):
-                if hit.get("decision") in ("match", "possible"):
-                    hits_by_list[hit["list"]] += 1
-                    if hit.get("listing"):
-                        hits_by_announcement[hit["listing"]] += 1
-            if verdict in FLAGGED_VERDICTS or any(a.verdict in FLAGGED_VERDICTS for a in alerts_of[shipment_id]):
-                status = "pending_review" if any(a.status in OPEN_STATUSES for a in alerts_of[shipment_id]) else "final"
+        for chunk in _chunks(sorted(latest.values())):
+            for record in session.scalars(select(AuditRecord).where(AuditRecord.seq.in_(chunk)).order_by(AuditRecord.seq)):
+                shipment_id = record.subject
+                decision = json.loads(record.payload)["decision"]
+                verdict = decision["verdict"]
+                verdicts[verdict] += 1
+                by_day[record.created_at[:10]][verdict] += 1
+                for hit in decision.get("hits", []):
+                    if hit.get("decision") in ("match", "possible"):
+                        hits_by_list[hit["list"]] += 1
+                        if hit.get("listing"):
+                            hits_by_announcement[hit["listing"]] += 1
+                alerts = alerts_of.get(shipment_id, [])
+                if verdict not in FLAGGED_VERDICTS and not any(v in FLAGGED_VERDICTS for _s, v in alerts):
+                    continue
                 flagged.append(
                     {
                         "shipment_id": shipment_id,
                         "date": decision.get("as_of"),
                         "verdict": verdict,
-                        "status": status,
-                        "closed": dict(sorted(Counter(a.status for a in alerts_of[shipment_id] if a.status not in OPEN_STATUSES).items())),
+                        "status": "pending_review" if any(s in OPEN_STATUSES for s, _v in alerts) else "final",
+                        "closed": dict(sorted(Counter(s for s, _v in alerts if s not in OPEN_STATUSES).items())),
                         "reasons": sorted({r["rule_id"] for r in decision.get("reasons", []) if r["verdict"] in FLAGGED_VERDICTS}),
                         "citations": sorted({r["citation"] for r in decision.get("reasons", []) if r["verdict"] in FLAGGED_VERDICTS}),
                         "screened_at": record.created_at,
@@ -231,12 +246,6 @@ def period_snapshot(db: Database, date_from: dt.date, date_to: dt.date) -> dict:
                         "hash": record.hash,
                     }
                 )
-        alert_counts = Counter(
-            status
-            for status in session.scalars(
-                select(Alert.status).where(or_((Alert.opened_at >= low) & (Alert.opened_at < high), Alert.shipment_id.in_(shipment_ids or [""])))
-            )
-        )
     flagged.sort(key=lambda f: (FLAGGED_VERDICTS.index(f["verdict"]) if f["verdict"] in FLAGGED_VERDICTS else 2, f["shipment_id"]))
     return {
         "kind": "period",
