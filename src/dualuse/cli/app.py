@@ -11,6 +11,7 @@
     dualuse whitelist [list | add | revoke ID]       remembered false positives
     dualuse shipments [show ID]                      screened shipments and their status
     dualuse audit verify | export                    the hash-chained records
+    dualuse report SHIPMENT_ID | period --from D --to D   a report for the licence file (PDF, XLSX)
     dualuse keys create --role R | list | revoke ID  API keys
     dualuse serve                                    the REST API
     dualuse init [--db URL]                          choose (create) the records database
@@ -29,7 +30,7 @@ import os
 import typer
 
 from dualuse import __version__
-from dualuse.cli import inspect, item, listcmds, match, records, reference, screen
+from dualuse.cli import inspect, item, listcmds, match, records, reference, report, screen
 from dualuse.cli.localise import LocalisedGroup
 from dualuse.i18n import N_
 
@@ -53,6 +54,7 @@ app.add_typer(records.whitelist_app, name="whitelist")
 app.add_typer(records.shipments_app, name="shipments")
 app.add_typer(records.audit_app, name="audit")
 app.add_typer(records.keys_app, name="keys")
+app.command("report")(report.report)
 app.command("serve")(records.serve)
 app.command("init")(records.init)
 
