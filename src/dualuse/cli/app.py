@@ -12,7 +12,8 @@
     dualuse shipments [show ID]                      screened shipments and their status
     dualuse audit verify | export                    the hash-chained records
     dualuse keys create --role R | list | revoke ID  API keys
-    dualuse serve                                    the REST API
+    dualuse serve                                    the REST API and the web application (/app)
+    dualuse users add|list|disable                   people who sign in to the web application
     dualuse init [--db URL]                          choose (create) the records database
 
 Every command takes ``--lang zh|en|ja`` (default: ``$DUALUSE_LANG`` or the locale).
@@ -30,6 +31,7 @@ import typer
 
 from dualuse import __version__
 from dualuse.cli import inspect, item, listcmds, match, records, reference, screen
+from dualuse.cli.users import users_app
 from dualuse.cli.localise import LocalisedGroup
 from dualuse.i18n import N_
 
@@ -53,6 +55,7 @@ app.add_typer(records.whitelist_app, name="whitelist")
 app.add_typer(records.shipments_app, name="shipments")
 app.add_typer(records.audit_app, name="audit")
 app.add_typer(records.keys_app, name="keys")
+app.add_typer(users_app, name="users")
 app.command("serve")(records.serve)
 app.command("init")(records.init)
 
