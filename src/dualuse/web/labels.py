@@ -22,4 +22,5 @@ WORDS = (
     N_("possible_match"), N_("review_hit"), N_("review"), N_("list_change"), N_("counterparty_list_change"),
     N_("false_positive"), N_("escalated"), N_("confirmed"), N_("exporter"), N_("consignee"), N_("end user"), N_("intermediary"),
 )
+FOUR_EYES = N_("four eyes: the alert was opened by your own screening; another reviewer must decide it")  # service.users.four_eyes_problem
 DECISION_WORDS = {"confirmed": N_("Confirm (the hit or concern stands)"), "false_positive": N_("False positive (not the listed entity / no concern)"), "escalated": N_("Escalate (someone more senior decides)")}
