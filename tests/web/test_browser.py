@@ -97,7 +97,7 @@ def test_upload_the_example_and_open_a_prohibited_decision(server, browser):
     page = _sign_in(browser, server, "screener")
     page.goto(f"{server}/app/screen")
     page.set_input_files("input[type=file]", "examples/shipments.csv")
-    page.click("form button[type=submit]")
+    page.click("#upload button[type=submit]")
     page.wait_for_selector("#job[data-state=done]", timeout=600_000)  # htmx polls the progress until done
     assert "31" in page.locator("#job .ok").inner_text()
     page.goto(f"{server}/app/decisions?verdict=PROHIBITED")
@@ -167,7 +167,7 @@ def test_a_name_with_script_shows_as_text(server, browser, tmp_path):
     upload.write_text(header + "\n" + row + "\n", encoding="utf-8")
     page.goto(f"{server}/app/screen")
     page.set_input_files("input[type=file]", str(upload))
-    page.click("form button[type=submit]")
+    page.click("#upload button[type=submit]")
     page.wait_for_selector("#job[data-state=done]", timeout=300_000)
     page.goto(f"{server}/app/decisions/XSS-1")
     assert "<script>alert(1)</script>NIHON SEIKOSHO K.K." in page.locator(".party-name").all_inner_texts()
