@@ -72,6 +72,7 @@ def browser():
 
 def _sign_in(browser, base: str, role: str):
     page = browser.new_page(viewport={"width": 1360, "height": 900})
+    page.set_default_timeout(240_000)  # the first page builds the screener; the machine is shared
     page.goto(f"{base}/app/")
     page.fill("input[name=username]", role)
     page.fill("input[name=password]", PASSWORDS[role])

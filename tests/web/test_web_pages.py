@@ -127,3 +127,32 @@ def test_audit_verify_shows_the_result(client_for, web_db):
     assert 'data-ok="yes"' in page and "The chain is intact" in page
     export = client_for("reviewer").get("/app/audit/export", params={"format": "jsonl"})
     assert export.status_code == 200 and b'"kind": "screening"' in export.content or b'"kind":"screening"' in export.content
+
+
+def test_an_admin_sees_the_diff_of_an_update_before_it_is_applied(client_for, web_db):
+    import json
+
+    from dualuse.service import versions
+    from tests.recordkit import NEW_JP_NAME, new_japanese_entity
+
+    admin = client_for("admin")
+    lists = admin.get("/app/lists").text
+    before = versions.current(web_db).version
+    body = (json.dumps(new_japanese_entity()) + "\n").encode()
+    preview = admin.post("/app/lists/update", data={"csrf_token": csrf_of(lists)}, files={"file": ("update.ftm.jsonl", body, "application/x-ndjson")})
+    assert preview.status_code == 200, preview.text
+    assert NEW_JP_NAME in preview.text and 'id="apply"' in preview.text
+    assert versions.current(web_db).version == before  # nothing applied yet
+    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    done = admin.post("/app/lists/update/apply", data={"csrf_token": csrf_of(preview.text), "token": token})
+    assert done.status_code == 200 and "is live" in done.text
+    assert versions.current(web_db).version != before
+    assert admin.post("/app/lists/update/apply", data={"csrf_token": csrf_of(preview.text), "token": token}).status_code == 404
+
+
+def test_an_invalid_update_is_refused_with_its_problems(client_for, web_db):
+    admin = client_for("admin")
+    lists = admin.get("/app/lists").text
+    answer = admin.post("/app/lists/update", data={"csrf_token": csrf_of(lists)}, files={"file": ("bad.ftm.jsonl", b"not json\n", "application/x-ndjson")})
+    assert answer.status_code == 422
+    assert "bad.ftm.jsonl" in answer.text and "nothing was changed" in answer.text

@@ -23,8 +23,15 @@ from dualuse.web.jobs import safe_name
 router = APIRouter()
 MAX_UPDATE_BYTES = 40_000_000
 PREVIEW_SECONDS = 3600
-_previews: dict[str, tuple[str, float, updates.PreparedUpdate]] = {}
 _previews_lock = threading.Lock()
+
+
+def _previews(request: Request) -> dict[str, tuple[str, float, updates.PreparedUpdate]]:
+    """The app's validated updates awaiting apply: ``{token: (user name, made at, prepared update)}``."""
+    state = request.app.state
+    if not hasattr(state, "update_previews"):
+        state.update_previews = {}
+    return state.update_previews
 
 
 @router.get("/lists")
@@ -91,10 +98,11 @@ async def upload_update(request: Request, file: UploadFile = File(...), replace:
     token = secrets.token_urlsafe(24)
     with _previews_lock:
         now = time.time()
-        for key, (_owner, made, _p) in list(_previews.items()):
+        waiting = _previews(request)
+        for key, (_owner, made, _p) in list(waiting.items()):
             if now - made > PREVIEW_SECONDS:
-                del _previews[key]
-        _previews[token] = (live.user.username, now, prepared)
+                del waiting[key]
+        waiting[token] = (live.user.username, now, prepared)
     return render(request, "diff.html", diff=result.as_dict(), history=versions.history(db), from_="current", to=prepared.version, on="",
                   preview={"token": token, "filename": name, "notes": prepared.notes, "live": live_info.version, "unchanged": prepared.version == live_info.version})
 
@@ -105,7 +113,7 @@ async def apply_update(request: Request, token: str = Form(...)):
     live = user_with(request, "admin")
     await check_csrf(request, live)
     with _previews_lock:
-        found = _previews.pop(token, None)
+        found = _previews(request).pop(token, None)
     if found is None or found[0] != live.user.username:
         raise WebError(404, i18n.gettext("This preview has expired or was applied already; upload the file again.", lang_of(request)))
     report = updates.apply(request.app.state.db, found[2], actor=live.user.actor)
@@ -118,5 +126,5 @@ async def discard_update(request: Request, token: str = Form(...)):
     live = user_with(request, "admin")
     await check_csrf(request, live)
     with _previews_lock:
-        _previews.pop(token, None)
+        _previews(request).pop(token, None)
     return RedirectResponse(url("lists"), status_code=303)
