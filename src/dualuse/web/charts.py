@@ -35,7 +35,7 @@ def bars(rows: Sequence[tuple[str, float]], title: str, colours: Sequence[str] |
         y = top + i * (bar_h + gap)
         colour = (colours[i] if colours and i < len(colours) else PALETTE[i % len(PALETTE)])
         length = max(2, room * value / biggest) if value else 0
-        parts.append(f'<text x="{label_width - 6}" y="{y + 15}" font-size="12" text-anchor="end" fill="#344054">{escape(_clip(label))}</text>')
+        parts.append(f'<text x="{label_width - 6}" y="{y + 15}" font-size="12" text-anchor="end" fill="#344054">{escape(_clip(label, int(label_width / 6.5)))}</text>')
         parts.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_h}" rx="3" fill="{colour}"><title>{escape(label)}: {value:g}</title></rect>')
         parts.append(f'<text x="{label_width + length + 6:.1f}" y="{y + 15}" font-size="12" fill="#101828">{value:g}</text>')
     parts.append("</svg>")
@@ -85,4 +85,12 @@ def columns(periods: Sequence[str], series: dict[str, Sequence[float]], title: s
 
 
 def _clip(text: str, limit: int = 26) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` cut to ``limit`` columns (a Chinese or Japanese character takes two), with an ellipsis when cut."""
+    import unicodedata
+
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used > limit:
+            return text[: max(0, i - 1)] + "…"
+    return text
