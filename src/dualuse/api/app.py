@@ -150,8 +150,11 @@ def _offline_docs(app: FastAPI) -> None:
         )
 
 
-def create_app(db: Database | str | None = None, settings: ApiSettings | None = None) -> FastAPI:
+def create_app(db: Database | str | None = None, settings: ApiSettings | None = None, web: bool = True, secure_cookies: bool = False) -> FastAPI:
     """Build the API bound to a database (a :class:`Database`, a URL, or the default).
+
+    With ``web`` (default) the web application (:mod:`dualuse.web`) is mounted at ``/app``
+    and ``/`` redirects to it; ``secure_cookies`` marks its cookies ``Secure`` (behind HTTPS).
 
     Raises:
         dualuse.storage.db.DatabaseError: the database cannot be opened.
@@ -196,9 +199,13 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
             return found
 
     app.state.live = live
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, large_paths=("/lists/update",), large_bytes=settings.max_body_bytes * settings.update_factor)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, large_paths=("/lists/update", "/app/screen", "/app/lists/update"), large_bytes=settings.max_body_bytes * settings.update_factor)
     install_error_handlers(app)
     app.include_router(yente.router)
+    if web:
+        from dualuse.web.app import mount
+
+        mount(app, database, secure_cookies=secure_cookies)
 
     # --- health ----------------------------------------------------------------------
 

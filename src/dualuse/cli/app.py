@@ -13,7 +13,8 @@
     dualuse audit verify | export                    the hash-chained records
     dualuse report SHIPMENT_ID | period --from D --to D   a report for the licence file (PDF, XLSX)
     dualuse keys create --role R | list | revoke ID  API keys
-    dualuse serve                                    the REST API
+    dualuse serve                                    the REST API and the web application (/app)
+    dualuse users add|list|disable                   people who sign in to the web application
     dualuse init [--db URL]                          choose (create) the records database
 
 Every command takes ``--lang zh|en|ja`` (default: ``$DUALUSE_LANG`` or the locale).
@@ -31,6 +32,7 @@ import typer
 
 from dualuse import __version__
 from dualuse.cli import inspect, item, listcmds, match, records, reference, report, screen
+from dualuse.cli.users import users_app
 from dualuse.cli.localise import LocalisedGroup
 from dualuse.i18n import N_
 
@@ -55,6 +57,7 @@ app.add_typer(records.shipments_app, name="shipments")
 app.add_typer(records.audit_app, name="audit")
 app.add_typer(records.keys_app, name="keys")
 app.command("report")(report.report)
+app.add_typer(users_app, name="users")
 app.command("serve")(records.serve)
 app.command("init")(records.init)
 

@@ -455,16 +455,19 @@ def serve(
     db: str | None = db_option(),
     max_body: int = typer.Option(2_000_000, "--max-body", min=1024, help=N_("Largest request body accepted, in bytes (list updates: 20x this).")),
     max_batch: int = typer.Option(500, "--max-batch", min=1, help=N_("Most shipments (or /match queries) per request.")),
+    secure_cookies: bool = typer.Option(False, "--secure-cookies", help=N_("Mark the web application's cookies Secure (when it is served over HTTPS).")),
 ) -> None:
-    """Run the REST API (OpenAPI docs at /docs); requests need an API key (`dualuse keys create`)."""
+    """Run the REST API (OpenAPI docs at /docs) and the web application (/app); API requests need an API key (`dualuse keys create`), people sign in (`dualuse users add`)."""
     import uvicorn
 
     from dualuse.api.app import ApiSettings, create_app
 
     check_port_free(host, port)  # before the URL is printed: a busy port is an error, not a URL that does not answer
     database = open_db(db)
-    app = create_app(database, ApiSettings(max_body_bytes=max_body, max_batch=max_batch))
+    app = create_app(database, ApiSettings(max_body_bytes=max_body, max_batch=max_batch), secure_cookies=secure_cookies)
     note(_("dualuse API on http://{host}:{port} (records in {where}); OpenAPI at /docs").format(host=host, port=port, where=database.label))
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    note(_("Web application: open http://{host}:{port}/app/ in a browser (sign in with a user from `dualuse users add`)").format(host=shown, port=port))
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 
 

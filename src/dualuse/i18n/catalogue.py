@@ -7,7 +7,8 @@
 
 Where the messages come from:
 
-* ``_()``, ``N_()``, ``gettext()`` calls in ``src/dualuse`` (Babel's Python extractor);
+* ``_()``, ``N_()``, ``gettext()`` calls in ``src/dualuse`` (Babel's Python extractor) and in the
+  web application's Jinja2 templates (Jinja2's Babel extractor);
 * the help texts of the ``dualuse`` command tree (options, arguments, commands);
 * the English explanation templates of the rules (``rules.yaml`` ``text_en``),
   so that reasons are shown in Japanese through :func:`dualuse.i18n.translate`;
@@ -126,7 +127,8 @@ def extract():
     catalog = Catalog(project="dualuse", domain=DOMAIN, charset="utf-8")
     keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
     for filename, lineno, message, comments, _context in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords=keywords, comment_tags=("TRANSLATORS:",)
+        str(PACKAGE), method_map=[("**.py", "python"), ("web/templates/**.html", "jinja2.ext:babel_extract")], keywords=keywords,
+        comment_tags=("TRANSLATORS:",), options_map={"web/templates/**.html": {"trimmed": "true"}},
     ):
         catalog.add(message, None, [(f"dualuse/{filename}", lineno)], auto_comments=comments)
     for text in _click_tree_messages():

@@ -23,6 +23,8 @@ Tables, one job each:
 * ``alerts`` / ``attachments``: the review queue.
 * ``whitelist``: remembered false positives (counterparty x entry x fingerprint).
 * ``api_keys``: hashed API keys and their roles.
+* ``web_users`` / ``web_sessions``: people who sign in to the web application
+  (scrypt password hashes) and their sessions (hashed cookie values).
 """
 
 from __future__ import annotations
@@ -283,3 +285,35 @@ class ApiKey(Base):
     revoked_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
     revoked_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     last_used_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class WebUser(Base):
+    """A person who signs in to the web application (``dualuse users add``).
+
+    ``password_hash`` is ``scrypt$n$r$p$salt_hex$hash_hex`` (:func:`hashlib.scrypt`);
+    ``role`` is one of the API roles (screener, reviewer, admin).
+    """
+
+    __tablename__ = "web_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(200))
+    disabled_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    disabled_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class WebSession(Base):
+    """A signed-in browser session: only the sha256 of its cookie value is stored."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("web_users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[str] = mapped_column(String(32), index=True)
+    ended_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
