@@ -283,3 +283,20 @@ class ApiKey(Base):
     revoked_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
     revoked_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     last_used_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class BatchItem(Base):
+    """One shipment of a batch run already recorded: makes a resumed ``dualuse screen`` idempotent.
+
+    ``run_key`` identifies the run (input file digest, arguments, list
+    version; see :func:`dualuse.batch.journal.run_key`), ``ordinal`` the
+    shipment's position in the input (0-based). The row is written in the
+    same transaction as the shipment's screening record, so a run killed at
+    any point knows exactly which shipments it recorded.
+    """
+
+    __tablename__ = "batch_items"
+
+    run_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ordinal: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    record_seq: Mapped[int] = mapped_column(BigInteger)
