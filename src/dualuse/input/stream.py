@@ -54,7 +54,22 @@ MAX_CELL_CHARS = 100_000
 """The longest cell accepted (characters): no field of a shipment is near it, so a longer cell is a broken
 file (usually a quote opened and never closed), reported with its row and column instead of read."""
 
-_CSV_FIELD_LIMIT = 4 * MAX_CELL_CHARS  # the csv module's own limit: beyond our check, so ours names the column
+CSV_FIELD_LIMIT = 16 * MAX_CELL_CHARS
+"""The csv module's own limit, far above :data:`MAX_CELL_CHARS` so that our check (naming the column) comes first."""
+
+
+def check_cells(file: str, row: int, cells: list[str], headers: list[str] | None) -> None:
+    """Refuse a row with a cell longer than :data:`MAX_CELL_CHARS`, naming row and column.
+
+    Raises:
+        InputError: the first over-long cell of the row.
+    """
+    for index, cell in enumerate(cells):
+        if len(cell) > MAX_CELL_CHARS:
+            name = headers[index] if headers is not None and index < len(headers) else f"column {index + 1}"
+            raise InputError.single(file, f"this cell is {len(cell):,} characters long, more than the "
+                                    f"{MAX_CELL_CHARS:,} a cell may hold; a quote (\") opened in it and never "
+                                    "closed would do this: check its quotes", row=row, column=name)
 
 
 @dataclass
@@ -277,7 +292,7 @@ def _flag_repeat(file: str, record: ParsedRecord, seen: dict[str, int], column: 
 def _csv(file: str, text: io.TextIOWrapper, info: StreamInfo, vocab: Vocabulary, date_order: str | None,
          delimiter: str, batch_rows: int) -> Iterator[list[ParsedRecord]]:
     previous = csv.field_size_limit()
-    csv.field_size_limit(max(previous, _CSV_FIELD_LIMIT))
+    csv.field_size_limit(max(previous, CSV_FIELD_LIMIT))
     try:
         rows = _csv_rows(file, text, info, delimiter)
         try:
@@ -346,19 +361,14 @@ def _csv_rows(file: str, text: io.TextIOWrapper, info: StreamInfo, delimiter: st
             raise _undecodable(file, info.encoding or "", reader.line_num + 1, exc) from None
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                raise InputError.single(file, f"a cell starting on or after this row is longer than {_CSV_FIELD_LIMIT:,} "
+                raise InputError.single(file, f"a cell starting on or after this row is longer than {CSV_FIELD_LIMIT:,} "
                                         "characters: a quote (\") is probably opened and never closed; check the quotes "
                                         "of this row", row=start) from None
             raise InputError.single(file, f"malformed CSV ({exc}); check the quotes on this row", row=reader.line_num) from None
         if start == 1 and cells and cells[0].startswith("\ufeff"):
             cells[0] = cells[0][1:]
         if any(c.strip() for c in cells):
-            for index, cell in enumerate(cells):
-                if len(cell) > MAX_CELL_CHARS:
-                    name = headers[index] if headers is not None and index < len(headers) else f"column {index + 1}"
-                    raise InputError.single(file, f"this cell is {len(cell):,} characters long, more than the "
-                                            f"{MAX_CELL_CHARS:,} a cell may hold; a quote (\") opened in it and never "
-                                            "closed would do this: check its quotes", row=start, column=name)
+            check_cells(file, start, cells, headers)
             if headers is None:
                 headers = cells
             yield start, cells
