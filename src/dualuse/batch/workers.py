@@ -70,12 +70,14 @@ class Task:
         shipment: the validated shipment.
         suppress, confirm: reviewer overrides from the records database
             (see :class:`dualuse.decision.overrides.HitOverrides`).
+        as_of: this shipment's evaluation date, over the context's (re-screening after a list update).
     """
 
     ordinal: int
     shipment: Shipment
     suppress: dict = field(default_factory=dict)
     confirm: dict = field(default_factory=dict)
+    as_of: dt.date | None = None
 
 
 @dataclass
@@ -169,7 +171,7 @@ def screen_batch(context: Context, tasks: list[Task], keep_decisions: bool) -> B
     with using(context.language):
         for task in tasks:
             overrides = HitOverrides(suppress=task.suppress, confirm=task.confirm) if (task.suppress or task.confirm) else None
-            decision = screener.screen(task.shipment, context.as_of, overrides)
+            decision = screener.screen(task.shipment, task.as_of or context.as_of, overrides)
             items.append(Screened(
                 ordinal=task.ordinal,
                 shipment_id=task.shipment.id,
