@@ -29,7 +29,8 @@ from typing import Any
 from dualuse.batch.journal import Journal, file_digest, run_key, state_dir
 from dualuse.batch.workers import Context, Screened, Task, adopt, check_versions, executor
 from dualuse.input.errors import InputError, InputIssue, RejectedRecord
-from dualuse.input.stream import BATCH_ROWS, StreamInfo, iter_records
+from dualuse.input.stream import StreamInfo, iter_records
+from dualuse.models.shipment import Shipment
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(phase, done, total)``: phase ``reading`` / ``validating`` (bytes) or ``screening`` (shipments)."""
@@ -82,13 +83,15 @@ class Outcome:
 
 def validate(path: Path, *, sheet=None, vocabulary=None, date_order=None, skip_invalid: bool = False,
              max_errors: int | None = None, on_issues: Callable[[list[InputIssue]], None] | None = None,
-             progress: Progress | None = None, threshold: int | None = None) -> Validated:
+             progress: Progress | None = None, threshold: int | None = None, spool: Path | None = None) -> Validated:
     """Read and validate every record of ``path`` once, as a stream.
 
     Args:
         on_issues: called with each invalid record's issues as soon as it is read.
         max_errors: stop after this many invalid records (without ``skip_invalid``).
         progress: called with ``("validating", bytes read, file size)``.
+        spool: write each valid shipment here as one JSON line, for :func:`screen_file` (which then
+            does not parse the file a second time).
 
     Raises:
         InputError: the file as a whole is unreadable, or (without ``skip_invalid``) records are
@@ -99,30 +102,50 @@ def validate(path: Path, *, sheet=None, vocabulary=None, date_order=None, skip_i
     issues: list[InputIssue] = []
     bad = 0
     valid = 0
-    for records in iter_records(path, sheet=sheet, vocabulary=vocabulary, date_order=date_order, info=info,
-                                threshold=threshold):
-        for record in records:
-            if record.shipment is not None and not record.issues:
-                valid += 1
-                continue
-            bad += 1
-            if on_issues:
-                on_issues(list(record.issues))
-            if skip_invalid:
-                rejected.append(RejectedRecord(rows=list(record.rows), raw=record.raw, issues=list(record.issues),
-                                               shipment_id=record.shipment_id, source=info.source))
-            else:
-                issues.extend(record.issues)
-                if max_errors is not None and bad >= max_errors:
-                    raise InputError(issues)
-        if progress:
-            progress("validating", info.bytes_read, info.size)
+    out = spool.open("w", encoding="utf-8") if spool is not None else None
+    try:
+        for records in iter_records(path, sheet=sheet, vocabulary=vocabulary, date_order=date_order, info=info,
+                                    threshold=threshold):
+            bad = _check(records, bad, valid_out=out, rejected=rejected, issues=issues, info=info,
+                         skip_invalid=skip_invalid, max_errors=max_errors, on_issues=on_issues)
+            valid += sum(1 for r in records if r.shipment is not None and not r.issues)
+            if progress:
+                progress("validating", info.bytes_read, info.size)
+    finally:
+        if out is not None:
+            out.close()
     if issues:
         raise InputError(issues)
     return Validated(valid, rejected, info)
 
 
-def _valid_shipments(path: Path, *, sheet, vocabulary, date_order, threshold) -> Iterator[Any]:
+def _check(records, bad: int, *, valid_out, rejected, issues, info, skip_invalid, max_errors, on_issues) -> int:
+    """Sort one batch of records into the spool, the rejects or the issues; the count of bad records so far."""
+    for record in records:
+        if record.shipment is not None and not record.issues:
+            if valid_out is not None:
+                valid_out.write(record.shipment.model_dump_json() + "\n")
+            continue
+        bad += 1
+        if on_issues:
+            on_issues(list(record.issues))
+        if skip_invalid:
+            rejected.append(RejectedRecord(rows=list(record.rows), raw=record.raw, issues=list(record.issues),
+                                           shipment_id=record.shipment_id, source=info.source))
+        else:
+            issues.extend(record.issues)
+            if max_errors is not None and bad >= max_errors:
+                raise InputError(issues)
+    return bad
+
+
+def _valid_shipments(path: Path, *, sheet, vocabulary, date_order, threshold, spool: Path | None = None) -> Iterator[Any]:
+    """The valid shipments in input order: JSON lines from the validation pass's spool, else the file read again."""
+    if spool is not None:
+        with spool.open(encoding="utf-8") as handle:
+            for line in handle:
+                yield line.rstrip("\n")
+        return
     for records in iter_records(path, sheet=sheet, vocabulary=vocabulary, date_order=date_order, threshold=threshold):
         for record in records:
             if record.shipment is not None and not record.issues:
@@ -165,8 +188,11 @@ class Plan:
     threshold: int | None = None
 
 
-def screen_file(plan: Plan, total: int, *, progress: Progress | None = None) -> tuple[Outcome, list | None]:
+def screen_file(plan: Plan, total: int, *, progress: Progress | None = None,
+                shipments: Path | None = None) -> tuple[Outcome, list | None]:
     """Screen the valid shipments of ``plan.path`` (``total`` of them, from :func:`validate`); write the output.
+
+    ``shipments`` is the validation pass's spool of the valid shipments (else the file is read again).
 
     Returns:
         ``(outcome, decisions)``: ``decisions`` (after ``only``) for the table view, else ``None``.
@@ -217,7 +243,7 @@ def screen_file(plan: Plan, total: int, *, progress: Progress | None = None) -> 
         if progress:
             progress("screening", journal.done, total)
         shipments = _valid_shipments(plan.path, sheet=plan.sheet, vocabulary=plan.vocabulary,
-                                     date_order=plan.date_order, threshold=plan.threshold)
+                                     date_order=plan.date_order, threshold=plan.threshold, spool=shipments)
         batches = _batches(shipments, journal.done, recorder, SCREEN_BATCH)
         for result in pool.map(context, batches, plan.record):
             check_versions(context, result)
@@ -279,6 +305,8 @@ class _Recorder:
 
         with self.plan.db.read() as session:
             for task in batch:
+                if isinstance(task.shipment, str):
+                    task.shipment = Shipment.model_validate_json(task.shipment)
                 suppress, confirm = shipment_overrides(session, task.shipment.id)
                 task.suppress = {**self.whitelist, **suppress}
                 task.confirm = confirm

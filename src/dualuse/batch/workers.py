@@ -67,14 +67,14 @@ class Task:
 
     Attributes:
         ordinal: its position among the input's valid shipments (0-based).
-        shipment: the validated shipment.
+        shipment: the validated shipment, or its JSON (the validation pass's spool; parsed by the worker).
         suppress, confirm: reviewer overrides from the records database
             (see :class:`dualuse.decision.overrides.HitOverrides`).
         as_of: this shipment's evaluation date, over the context's (re-screening after a list update).
     """
 
     ordinal: int
-    shipment: Shipment
+    shipment: Shipment | str
     suppress: dict = field(default_factory=dict)
     confirm: dict = field(default_factory=dict)
     as_of: dt.date | None = None
@@ -170,6 +170,8 @@ def screen_batch(context: Context, tasks: list[Task], keep_decisions: bool) -> B
     items: list[Screened] = []
     with using(context.language):
         for task in tasks:
+            if isinstance(task.shipment, str):
+                task.shipment = Shipment.model_validate_json(task.shipment)
             overrides = HitOverrides(suppress=task.suppress, confirm=task.confirm) if (task.suppress or task.confirm) else None
             decision = screener.screen(task.shipment, task.as_of or context.as_of, overrides)
             items.append(Screened(

@@ -10,6 +10,7 @@ the same arguments (:mod:`dualuse.batch`).
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -63,11 +64,7 @@ def screen_batch(*, file: Path, fmt: str, output: Path | None, day, skip_invalid
                  wanted, summary: bool, reading, db, record: str, actor, workers: int | None, dask: str | None,
                  max_errors: int | None, mapping) -> None:
     """Validate, screen, record and write ``file`` (see the module docstring); exit status as ``screen``."""
-    from dualuse.batch.run import Plan, screen_file, validate
-    from dualuse.batch.workers import BatchError, default_workers
-    from dualuse.cli.render import decisions_table, summary_details, summary_table, warning_groups, warnings_banner
     from dualuse.input.stream import will_stream
-    from dualuse.storage import db as storage_db
 
     try:
         size = file.stat().st_size
@@ -84,9 +81,24 @@ def screen_batch(*, file: Path, fmt: str, output: Path | None, day, skip_invalid
         err_console.print(input_error_text(InputError(issues)), highlight=False, soft_wrap=True)
         shown_issues[0] += 1
 
+    with tempfile.TemporaryDirectory(prefix="dualuse-screen-") as scratch:
+        _run(file=file, fmt=fmt, output=output, day=day, skip_invalid=skip_invalid, rejects_target=rejects_target,
+             sheet=sheet, wanted=wanted, summary=summary, reading=reading, db=db, record=record, actor=actor,
+             workers=workers, dask=dask, max_errors=max_errors, mapping=mapping, size=size, streamed=streamed,
+             bar=bar, on_issues=on_issues, shown_issues=shown_issues, spool=Path(scratch) / "shipments.jsonl")
+
+
+def _run(*, file, fmt, output, day, skip_invalid, rejects_target, sheet, wanted, summary, reading, db, record, actor,
+         workers, dask, max_errors, mapping, size, streamed, bar, on_issues, shown_issues, spool) -> None:
+    from dualuse.batch.run import Plan, screen_file, validate
+    from dualuse.batch.workers import BatchError, default_workers
+    from dualuse.cli.render import decisions_table, summary_details, summary_table, warning_groups, warnings_banner
+    from dualuse.storage import db as storage_db
+
     try:
         checked = validate(file, sheet=sheet, vocabulary=reading.vocabulary, date_order=reading.date_order,
-                           skip_invalid=skip_invalid, max_errors=max_errors, on_issues=on_issues, progress=bar)
+                           skip_invalid=skip_invalid, max_errors=max_errors, on_issues=on_issues, progress=bar,
+                           spool=spool)
     except InputError as error:
         bar.close()
         text = _("{file}: invalid input, nothing was screened or written").format(file=file)
@@ -121,7 +133,7 @@ def screen_batch(*, file: Path, fmt: str, output: Path | None, day, skip_invalid
                            "output": str(output.absolute()) if output else None})
     bar = _Bar(checked.shipments >= 20 or size >= PROGRESS_FROM_BYTES)
     try:
-        outcome, decisions = screen_file(plan, checked.shipments, progress=bar)
+        outcome, decisions = screen_file(plan, checked.shipments, progress=bar, shipments=spool)
     except BatchError as error:
         bar.close()
         raise fail(str(error), code=1) from None

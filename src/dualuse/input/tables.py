@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import unicodedata
 from collections.abc import Iterable
@@ -117,6 +118,19 @@ def parse_hs(value: Any) -> str:
 
 
 def convert(kind: FieldKind, value: Any, *, date_order: DateOrder | None = None) -> Any:
+    """:func:`convert_cell`, memoised for text cells: a file repeats its countries, dates, currencies and
+    parties on every row (the results are immutable; list results are not memoised)."""
+    if isinstance(value, str) and kind != "quantity_unit":
+        return _convert_memo(kind, value, date_order)
+    return convert_cell(kind, value, date_order=date_order)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _convert_memo(kind: FieldKind, value: str, date_order: DateOrder | None) -> Any:
+    return convert_cell(kind, value, date_order=date_order)
+
+
+def convert_cell(kind: FieldKind, value: Any, *, date_order: DateOrder | None = None) -> Any:
     """Convert a non-empty cell to the field's type (raises ValueError).
 
     Composite kinds return tuples: ``quantity_unit`` -> ``[(quantity, unit), ...]``
