@@ -39,9 +39,8 @@ class _Bar:
     def __call__(self, phase: str, done: int, total: int | None) -> None:
         if not self.show:
             return
-        if phase != self._phase:
+        if phase != self._phase or self._progress is None:
             self._start(phase, total)
-        assert self._progress is not None
         self._progress.update(self._task, completed=done, total=total)
 
     def _start(self, phase: str, total: int | None) -> None:
@@ -58,6 +57,7 @@ class _Bar:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+        self._phase = None  # the next update starts a new bar (after an error was printed, say)
 
 
 def screen_batch(*, file: Path, fmt: str, output: Path | None, day, skip_invalid: bool, rejects_target: Path, sheet,
