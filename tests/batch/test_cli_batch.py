@@ -35,3 +35,11 @@ def test_max_errors_stops_reading_and_nothing_is_written(tmp_path):
     assert "invalid input, nothing was screened or written" in result.output
     assert "row 4" in result.output and "row 31" not in result.output
     assert not out.exists()
+
+
+def test_workers_to_standard_output_write_what_the_whole_file_path_prints(examples_csv):
+    whole = runner.invoke(app, ["screen", str(examples_csv), "-f", "jsonl", "--no-record"])
+    batch = runner.invoke(app, ["screen", str(examples_csv), "-f", "jsonl", "--no-record", "--workers", "2"])
+    assert whole.exit_code == batch.exit_code == 0, batch.output
+    assert batch.stdout_bytes == whole.stdout_bytes
+    assert batch.stdout_bytes.count(b"\n") == 31

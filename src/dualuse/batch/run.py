@@ -18,6 +18,7 @@ batches in flight, not by the file.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sys
 from collections import Counter
@@ -398,9 +399,12 @@ def _finish(plan: Plan, journal: Journal, outcome: Outcome, context: Context) ->
                     write(stream)
             replace_atomically(plan.output, to_file)
         else:
-            stream = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
-            write(stream)
-            stream.flush()
+            stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+            try:
+                write(stream)
+                stream.flush()
+            finally:
+                stream.detach()  # standard output stays open for the summary
     else:
         decisions = [Decision.model_validate_json(item["d"]) for item in _spool_lines(journal, plan.only)]
         if plan.format == "xlsx" and plan.output is not None:
