@@ -215,9 +215,14 @@ def screen_file(plan: Plan, total: int, *, progress: Progress | None = None,
         info, screener = live_screener(plan.db)
         materialised = versions.materialize(plan.db, info)
         data_dir = str(materialised) if materialised is not None else None
-    else:
-        screener = Screener()
-        screener.entries_by_id = {entry.id: entry for entry in screener.entries}  # type: ignore[attr-defined]
+    else:  # the packaged lists: the screener this process already loaded, if any (its memos stay warm)
+        from dualuse.batch.workers import loaded
+        from dualuse.refdata import store
+
+        screener = loaded(store.data_version())
+        if screener is None:
+            screener = Screener()
+            screener.entries_by_id = {entry.id: entry for entry in screener.entries}  # type: ignore[attr-defined]
     adopt(screener)  # before the pool forks: the workers inherit the loaded index
     context = Context(
         data_version=screener.data_version, engine_version=__version__, language=current(), as_of=plan.as_of,

@@ -122,6 +122,11 @@ def adopt(screener: Any) -> None:
     _SCREENERS[screener.data_version] = screener
 
 
+def loaded(data_version: str):
+    """The screener this process holds for ``data_version``, or ``None``."""
+    return _SCREENERS.get(data_version)
+
+
 def _screener(context: Context):
     found = _SCREENERS.get(context.data_version)
     if found is not None:
