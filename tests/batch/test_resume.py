@@ -71,3 +71,19 @@ def test_a_batch_killed_mid_way_resumes_without_duplicates(tmp_path):
     assert resumed == uninterrupted
     assert _count(db, "SELECT count(*) FROM batch_items") == 155
     assert not list(tmp_path.glob(".resumed.jsonl.dualuse-run"))  # the run's folder is gone once complete
+
+
+def test_a_completed_run_started_again_is_a_new_screening(tmp_path, examples_csv):
+    from dualuse.batch.run import Plan, screen_file, validate
+    from dualuse.storage.db import open_database
+
+    db = open_database(f"sqlite:///{tmp_path / 'records.db'}")
+    total = validate(examples_csv).shipments
+    plan = dict(path=examples_csv, format="jsonl", output=tmp_path / "out.jsonl", workers=1, db=db, record=True)
+    first, _ = screen_file(Plan(**plan), total)
+    second, _ = screen_file(Plan(**plan), total)
+    assert (first.recorded, second.recorded, second.resumed) == (31, 31, 0)
+    assert second.first_seq == first.last_seq + 1
+    with db.engine.connect() as conn:
+        runs = conn.exec_driver_sql("SELECT count(DISTINCT run_key), count(*) FROM batch_items").fetchone()
+    assert tuple(runs) == (2, 62)

@@ -12,8 +12,10 @@ output file, or in the user's cache folder when there is none):
   complete, rewritten atomically after each batch.
 
 Records are made idempotent in the database itself: each recorded shipment
-writes a ``batch_items`` row (run key, ordinal, audit record seq) in the
-same transaction as its screening record. A resumed run truncates the spool
+writes a ``batch_items`` row (run id, ordinal, audit record seq) in the
+same transaction as its screening record. The run id is the key and a random
+part written in the journal before anything is recorded: a resumed run
+keeps it, a completed run started again is a new run (a new screening). A resumed run truncates the spool
 to the journal, takes the shipments recorded after that point from their
 audit records (never recording them twice) and screens the rest.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +70,8 @@ class Journal:
 
     Attributes:
         key: the run key.
+        run_id: this run's id in the records (``batch_items``): the key and a random part, new for every
+            run that does not resume one, so that a completed run started again is a new screening.
         folder: the run's folder.
         done: shipments (valid ones, in input order) complete in the spool.
         spool_bytes: length of the complete part of the spool.
@@ -75,6 +80,7 @@ class Journal:
 
     key: str
     folder: Path
+    run_id: str = ""
     done: int = 0
     spool_bytes: int = 0
     resumed: bool = False
@@ -94,15 +100,15 @@ class Journal:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             saved = None
-        if saved and saved.get("key") == key and (folder / SPOOL).exists():
-            journal = cls(key, folder, int(saved["done"]), int(saved["spool_bytes"]), resumed=True)
+        if saved and saved.get("key") == key and saved.get("run_id") and (folder / SPOOL).exists():
+            journal = cls(key, folder, str(saved["run_id"]), int(saved["done"]), int(saved["spool_bytes"]), resumed=True)
             with open(journal.spool, "r+b") as spool:
                 spool.truncate(journal.spool_bytes)  # drop a batch appended after the last journal write
             return journal
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        journal = cls(key, folder)
+        journal = cls(key, folder, f"{key[:40]}-{secrets.token_hex(8)}")
         journal.spool.write_bytes(b"")
         journal.save()
         return journal
@@ -111,7 +117,7 @@ class Journal:
         """Write the journal atomically (a kill leaves the old or the new one, never half)."""
         tmp = self.folder / (JOURNAL + ".tmp")
         with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump({"key": self.key, "done": self.done, "spool_bytes": self.spool_bytes}, handle)
+            json.dump({"key": self.key, "run_id": self.run_id, "done": self.done, "spool_bytes": self.spool_bytes}, handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.folder / JOURNAL)

@@ -229,14 +229,20 @@ def screen_file(plan: Plan, total: int, *, progress: Progress | None = None,
         data_dir=data_dir, db_url=plan.db.url if plan.db is not None else None,
         version_seq=info.seq if info is not None else None, csv_rows=plan.format == "csv",
     )
-    digest = file_digest(plan.path, (lambda n, _s=[0]: (_s.__setitem__(0, _s[0] + n), progress("reading", _s[0], None)))
-                         if progress else None)
+    read = [0]
+
+    def reading(n: int) -> None:
+        read[0] += n
+        if progress:
+            progress("reading", read[0], None)
+
+    digest = file_digest(plan.path, reading)
     key = run_key(digest, {**plan.arguments, "format": plan.format, "as_of": plan.as_of, "record": plan.record,
                            "db": plan.db.url if plan.db is not None else None, "data": screener.data_version,
                            "engine": __version__, "language": current()})
     journal = Journal.open(state_dir(plan.output, key), key)
     outcome = Outcome(screener=screener)
-    recorder = _Recorder(plan, screener, info, key) if plan.record else None
+    recorder = _Recorder(plan, screener, info, journal.run_id) if plan.record else None
     with journal.spool.open("ab") as spool, executor(plan.workers, plan.dask) as pool:
         outcome.workers = pool.workers
         outcome.resumed = journal.done

@@ -288,8 +288,8 @@ class ApiKey(Base):
 class BatchItem(Base):
     """One shipment of a batch run already recorded: makes a resumed ``dualuse screen`` idempotent.
 
-    ``run_key`` identifies the run (input file digest, arguments, list
-    version; see :func:`dualuse.batch.journal.run_key`), ``ordinal`` the
+    ``run_key`` identifies the run (its run id: the key of input file digest, arguments and list version,
+    and a random part; see :class:`dualuse.batch.journal.Journal`), ``ordinal`` the
     shipment's position in the input (0-based). The row is written in the
     same transaction as the shipment's screening record, so a run killed at
     any point knows exactly which shipments it recorded.
