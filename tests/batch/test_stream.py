@@ -98,3 +98,13 @@ def test_validation_reports_each_invalid_record_as_it_is_read_and_stops_at_max_e
     checked = validate(source, skip_invalid=True, threshold=0)
     assert [r.rows[0] for r in checked.rejected] == [6, 41, 81]
     assert checked.shipments == 93 - 3
+
+
+def test_the_layout_of_a_big_file_is_read_from_its_header(tmp_path, monkeypatch):
+    from dualuse.input import loader, stream
+
+    source = repeated_examples(tmp_path / "s.csv", 2)
+    whole = loader.file_layout(source)
+    monkeypatch.setattr(stream, "STREAM_FROM_BYTES", 1)
+    monkeypatch.setattr(loader, "read_tables", lambda *a, **k: (_ for _ in ()).throw(AssertionError("read whole")))
+    assert loader.file_layout(source) == whole is not None

@@ -160,6 +160,23 @@ def iter_records(path: str | Path, *, sheet: str | None = None, encoding: str | 
             yield from _csv(file, _text(counted, codec), info, vocab, date_order, delimiter, batch_rows)
 
 
+def header_table(path: str | Path, *, encoding: str | None = None) -> Table:
+    """The header row of a big CSV/TSV file as a :class:`Table` without rows (its layout, read from the first MiB).
+
+    Raises:
+        InputError: the file cannot be read or has no header row.
+    """
+    file = str(path)
+    info = StreamInfo(file, "csv", 0)
+    with open(path, "rb") as raw:
+        counted = _Counting(raw, info)
+        codec, sample = _detect(file, counted, encoding)
+        delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else sniff_delimiter(sample)
+        for row, cells in _csv_rows(file, _text(counted, codec), info, delimiter):
+            return Table(headers=cells, header_row=row, rows=[], delimiter=delimiter)
+    raise InputError.single(file, "the file is empty: expected a header row and one row per item line")
+
+
 # ---------------------------------------------------------------------------
 # small files, JSON arrays, workbooks: the whole-file reader
 
