@@ -12,7 +12,7 @@ from dualuse.storage.models import Base
 def test_migrated_schema_matches_the_models(db):
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
-        assert context.get_current_revision() == "0002"
+        assert context.get_current_revision() == "0003"
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
     assert {"audit_records", "alerts", "whitelist", "list_versions", "api_keys", "counterparties"} <= db.tables()

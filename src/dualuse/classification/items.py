@@ -131,6 +131,13 @@ class Catalogue:
         """Entries whose reference HS codes equal ``hs_code`` (10 digits) or start with it (shorter)."""
         if len(hs_code) >= 10:
             return list(self.by_hs.get(hs_code[:10], []))
+        memo = self.__dict__.setdefault("_prefix_memo", {})  # a batch asks for the same prefixes again and again
+        if hs_code in memo:
+            return list(memo[hs_code])
+        memo[hs_code] = self._entries_under(hs_code)
+        return list(memo[hs_code])
+
+    def _entries_under(self, hs_code: str) -> list[ControlEntry]:
         found: dict[str, ControlEntry] = {}
         for hs, entries in self.by_hs.items():
             if hs.startswith(hs_code):

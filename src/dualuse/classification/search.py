@@ -424,6 +424,8 @@ class CatalogueSearch:
         clone = copy.copy(self)
         clone.catalogue = self.catalogue.with_entries(replacements)
         clone._docs = [replacements.get(e.code, e) for e in self._docs]
+        clone.__dict__.pop("_rank_cache", None)  # the memos belong to the entries they were made from
+        clone.__dict__.pop("_heading_cache", None)
         return clone
 
     def lookup(self, query: str, limit: int = 5, as_of: dt.date | None = None, parameters: dict | None = None) -> Lookup:
@@ -562,7 +564,10 @@ class CatalogueSearch:
                 cover = sum(self._idf[t] for t in plain & self._name_terms[m.index]) / ceiling  # the item *names*, not their HS texts
                 if cover >= HS_TEXT_SCORE:
                     ranked.append((m.index, cover))
-        in_heading = [i for i, e in enumerate(self._docs) if any(h.startswith(heading) for h in e.hs_codes)]
+        headings = self.__dict__.setdefault("_heading_cache", {})
+        if heading not in headings:
+            headings[heading] = [i for i, e in enumerate(self._docs) if any(h.startswith(heading) for h in e.hs_codes)]
+        in_heading = list(headings[heading])
         if in_heading:
             # entries whose names match the HS description first, then the other entries of the heading
             by_text = dict(ranked)
@@ -698,6 +703,17 @@ class CatalogueSearch:
         return sum(self._idf[t] for t in bare if t in have) / total
 
     def _rank(self, terms: list[str], query_elements: set[str] | None = None) -> list[tuple[_Match, float]]:
+        """:meth:`_rank_uncached`, memoised per query (a batch ranks the same descriptions again and again)."""
+        key = (tuple(terms), frozenset(query_elements) if query_elements is not None else None)
+        cache = self.__dict__.setdefault("_rank_cache", {})
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= 32768:
+                cache.clear()
+            found = cache[key] = self._rank_uncached(terms, query_elements)
+        return list(found)
+
+    def _rank_uncached(self, terms: list[str], query_elements: set[str] | None = None) -> list[tuple[_Match, float]]:
         """Entries with their *coverage* of the query, best first (ties broken by BM25 score).
 
         Per entry: own, reference and HS coverage (shares of the query's

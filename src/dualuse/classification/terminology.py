@@ -24,6 +24,8 @@ some entry has it.
 
 from __future__ import annotations
 
+import functools
+
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -255,6 +257,19 @@ def split_purpose(text: str) -> tuple[str, str]:
 
 
 def query_terms(text: str) -> tuple[str, list[str]]:
+    """The language of a query and its search terms (see :func:`_query_terms`); memoised per text, because a
+    batch repeats the same goods descriptions (and HS texts) thousands of times."""
+    lang, terms = _memo_query_terms(text)
+    return lang, list(terms)
+
+
+@functools.lru_cache(maxsize=65536)
+def _memo_query_terms(text: str) -> tuple[str, tuple[str, ...]]:
+    lang, terms = _query_terms(text)
+    return lang, tuple(terms)
+
+
+def _query_terms(text: str) -> tuple[str, list[str]]:
     """The language of a query (``zh``, ``ja`` or ``en``) and its search terms.
 
     Prefixes: ``~`` marks a term obtained through ``terminology.yaml`` from

@@ -104,6 +104,8 @@ def update(
     curated: Path | None = typer.Option(None, "--curated", help="Raw directories only: the curated files (default: DIR/curated, else the repository's data-sources/curated)."),
     recent_days: int = typer.Option(90, "--recent-days", min=0, help="Re-screen shipments dated or screened within this many days (and every shipment with open alerts)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and show the diff; store nothing."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Worker processes that re-screen the stored shipments (default: every core)."),
+    dask: str | None = typer.Option(None, "--dask", help="Re-screen on a Dask cluster: the scheduler's address (tcp://host:8786), or local for a cluster on this machine."),
     format: str = table_or_json_option(),
 ) -> None:
     """Load a new version of the lists: validate it completely, store it, show the diff, re-screen what changed."""
@@ -129,7 +131,9 @@ def update(
             render_diff(diff)
             note(f"dry run: version {prepared.version} is valid; nothing was stored")
         return
-    report = updates.apply(database, prepared, actor=who, recent_days=recent_days)
+    from dualuse.batch.workers import default_workers
+
+    report = updates.apply(database, prepared, actor=who, recent_days=recent_days, workers=workers or default_workers(), dask=dask)
     if report.unchanged:
         if format == "json":
             print_json({"unchanged": True, "version": report.new.version})

@@ -56,6 +56,9 @@ def screen(
     db: str | None = db_option(),
     no_record: bool = typer.Option(False, "--no-record", help=N_("Screen without keeping a record or opening alerts (a what-if).")),
     actor: str | None = actor_option(),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1, help=N_("Worker processes that screen (default: every core); the run streams the file and can be resumed.")),
+    dask: str | None = typer.Option(None, "--dask", help=N_("Screen on a Dask cluster: the scheduler's address (tcp://host:8786), or local for a cluster on this machine.")),
+    max_errors: int | None = typer.Option(None, "--max-errors", min=1, help=N_("Stop reading after this many invalid records (default: report every one).")),
 ) -> None:
     """Screen shipments and print or write a reasoned decision for each."""
     fmt = _output_format(format, output)
@@ -66,6 +69,13 @@ def screen(
         _check_path(rejects_target)
     record = _record_plan(db, no_record)
     reading = prepare(file, sheet, mapping, date_order)
+    if _batch_path(file, fmt, output, workers, dask, summary):
+        from dualuse.cli.batch_screen import screen_batch
+
+        screen_batch(file=file, fmt=fmt, output=output, day=day, skip_invalid=skip_invalid, rejects_target=rejects_target,
+                     sheet=sheet, wanted=wanted, summary=summary, reading=reading, db=db, record=record, actor=actor,
+                     workers=workers, dask=dask, max_errors=max_errors, mapping=mapping)
+        return
     try:
         loaded = load_shipments(file, skip_invalid=skip_invalid, sheet=sheet, vocabulary=reading.vocabulary,
                                 date_order=reading.date_order)  # type: ignore[arg-type]
@@ -111,6 +121,17 @@ def screen(
             highlight=False,
         )
         raise typer.Exit(EXIT_SKIPPED)
+
+
+def _batch_path(file: Path, fmt: str, output: Path | None, workers: int | None, dask: str | None, summary: bool) -> bool:
+    """The batch path (streamed, every core, resumable) for files written as JSON Lines or CSV, big files, or when asked."""
+    from dualuse.input.stream import will_stream
+
+    if workers is not None or dask is not None:
+        return True
+    if fmt in ("jsonl", "csv") and output is not None:
+        return True
+    return will_stream(file)
 
 
 def _output_format(format: str | None, output: Path | None) -> str:

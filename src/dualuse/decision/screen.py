@@ -43,6 +43,9 @@ from dualuse.rules.facts import Facts, LineFacts, PartyFacts
 from dualuse.rules.loader import load_rules
 from dualuse.rules.model import RuleSet
 
+_MISSING = object()
+
+
 class Screener:
     """Screen shipments against the shipped (or given) reference data and rules.
 
@@ -96,20 +99,43 @@ class Screener:
                 index,
                 party,
                 self._matches(role, index, party, overrides),
-                military_organisations_named(party.name, party.country or shipment.destination_country),
+                self._memo("military", (party.name, party.country or shipment.destination_country), military_organisations_named),
             )
             for role, index, party in shipment.parties()
         )
         lines = []
         for line in shipment.lines:
             description = " ".join(part for part in (line.description, line.specification) if part)
-            item = self.catalogue.classify(
-                line.control_code, line.hs_code, day, description=description, parameters=line.parameters, search=self.search
-            )
+            item = self._classify(line.control_code, line.hs_code, day, description, line.parameters)
             nexus, note = jurisdiction(shipment, line)
             lines.append(LineFacts(line, item, nexus, note))
-        end_use = analyse_end_use(shipment.end_use or "", shipment.destination_country)
+        end_use = self._memo("end_use", (shipment.end_use or "", shipment.destination_country), analyse_end_use)
         return Facts(shipment, day, parties, tuple(lines), end_use, classify_component=lambda text: self._component_code(text, day))
+
+    # A batch names the same parties and goods again and again: what depends only on the text (and, for
+    # classification, the date) is computed once per Screener. The results are not changed by their users.
+    MEMO_SIZE = 50_000
+
+    def _memo(self, kind: str, key: tuple, compute):
+        memos = self.__dict__.setdefault("_memos", {})
+        table = memos.setdefault(kind, {})
+        found = table.get(key, _MISSING)
+        if found is _MISSING:
+            if len(table) >= self.MEMO_SIZE:
+                table.clear()
+            found = table[key] = compute(*key)
+        return found
+
+    def _classify(self, control_code, hs_code, day, description, parameters):
+        try:
+            frozen = tuple(sorted((parameters or {}).items()))
+            hash(frozen)
+        except TypeError:  # unhashable parameter values: not memoised
+            return self.catalogue.classify(control_code, hs_code, day, description=description, parameters=parameters, search=self.search)
+        return self._memo(
+            "classify", (control_code, hs_code, day, description, frozen),
+            lambda c, h, d, text, p: self.catalogue.classify(c, h, d, description=text, parameters=dict(p), search=self.search),
+        )
 
     def _component_code(self, text: str, day: dt.date) -> str | None:
         """Control code of a bill-of-materials component described in words, when the description decides it."""
@@ -117,7 +143,7 @@ class Screener:
         return found.candidates[0].code if found.status == "controlled" and found.candidates else None
 
     def _matches(self, role: str, index: int, party, overrides: HitOverrides | None) -> tuple:
-        matches = tuple(self.matcher.match(party.name, country=party.country))
+        matches = self._memo("match", (party.name, party.country), lambda name, country: tuple(self.matcher.match(name, country=country)))
         if overrides:
             matches = overrides.apply(role, index, party, matches, self.fingerprint)
         return matches

@@ -252,9 +252,13 @@ def file_layout(path: str | Path, *, sheet: str | None = None, encoding: str | N
     be read as tables (the read that follows reports why).
     """
     from dualuse.input.mapping import layout_fingerprint
+    from dualuse.input.stream import header_table, will_stream
 
     try:
-        tables, _ = read_tables(path, sheet=sheet, encoding=encoding)
+        if will_stream(path) and detect_format(path) == "csv":  # a big file: its header row is enough
+            tables = [header_table(path, encoding=encoding)]
+        else:
+            tables, _ = read_tables(path, sheet=sheet, encoding=encoding)
     except (InputError, OSError):
         return None
     return layout_fingerprint([(t.sheet, [h for i, h in enumerate(t.headers) if i not in t.fixed]) for t in tables])

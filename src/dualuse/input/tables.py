@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import unicodedata
 from collections.abc import Iterable
@@ -117,6 +118,19 @@ def parse_hs(value: Any) -> str:
 
 
 def convert(kind: FieldKind, value: Any, *, date_order: DateOrder | None = None) -> Any:
+    """:func:`convert_cell`, memoised for text cells: a file repeats its countries, dates, currencies and
+    parties on every row (the results are immutable; list results are not memoised)."""
+    if isinstance(value, str) and kind != "quantity_unit":
+        return _convert_memo(kind, value, date_order)
+    return convert_cell(kind, value, date_order=date_order)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _convert_memo(kind: FieldKind, value: str, date_order: DateOrder | None) -> Any:
+    return convert_cell(kind, value, date_order=date_order)
+
+
+def convert_cell(kind: FieldKind, value: Any, *, date_order: DateOrder | None = None) -> Any:
     """Convert a non-empty cell to the field's type (raises ValueError).
 
     Composite kinds return tuples: ``quantity_unit`` -> ``[(quantity, unit), ...]``
@@ -299,18 +313,28 @@ def read_csv(file: str, text: str, *, delimiter: str | None = None) -> Table:
     Raises:
         InputError: malformed quoting or no header row.
     """
+    from dualuse.input.stream import CSV_FIELD_LIMIT, check_cells
+
     delim = delimiter or sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     records: list[tuple[int, list[str]]] = []
     start = 1
+    previous = csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
+                check_cells(file, start, cells, records[0][1] if records else None)
                 records.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError.single(file, f"a cell starting on or after this row is longer than {CSV_FIELD_LIMIT:,} "
+                                    "characters: a quote (\") is probably opened and never closed; check the quotes "
+                                    "of this row", row=start) from None
         raise InputError.single(file, f"malformed CSV ({exc}); check the quotes on this row",
                                 row=reader.line_num) from exc
+    finally:
+        csv.field_size_limit(previous)
     if not records:
         raise InputError.single(file, "the file is empty: expected a header row and one row per item line")
     header_row, headers = records[0]

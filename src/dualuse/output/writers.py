@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -195,6 +195,29 @@ def csv_bytes(decisions: Sequence[Decision]) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def localised_line_rows(decisions: Iterable[Decision]) -> list[dict[str, object]]:
+    """:func:`line_rows` with the column names in the user's language (what :func:`csv_bytes` writes)."""
+    return _localised_header(line_rows(decisions))
+
+
+def write_csv_rows(stream, row_batches: Callable[[], Iterable[list[dict[str, object]]]]) -> None:
+    """Write CSV rows to a text ``stream`` exactly as :func:`csv_bytes` would (BOM, header, one row per line).
+
+    ``row_batches`` is called twice (the columns are every key in first-seen order, then the rows), so the
+    rows are never all in memory at once; it yields lists of rows from :func:`localised_line_rows`.
+    """
+    columns: dict[str, None] = {}
+    for rows in row_batches():
+        for row in rows:
+            columns.update(dict.fromkeys(row))
+    fieldnames = list(columns) if columns else [_("shipment id"), _("shipment verdict")]
+    stream.write("\ufeff")
+    writer = csv.DictWriter(stream, fieldnames=fieldnames, restval="")
+    writer.writeheader()
+    for rows in row_batches():
+        writer.writerows(rows)
 
 
 def _sheet(workbook: Workbook, title: str, rows: list[dict[str, object]], verdict_columns: Sequence[str]) -> None:

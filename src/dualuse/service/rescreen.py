@@ -276,6 +276,8 @@ def rescreen(
     actor: str,
     recent_days: int = RECENT_DAYS,
     today: dt.date | None = None,
+    workers: int = 1,
+    dask: str | None = None,
 ) -> RescreenReport:
     """Re-screen after a list update (see module docstring).
 
@@ -286,6 +288,9 @@ def rescreen(
         actor: recorded as who re-screened (the person who updated the lists).
         recent_days: how far back a shipment counts as recent.
         today: the day to screen open shipments at (default: today).
+        workers, dask: screen the due shipments on this many worker processes, or on a Dask cluster (the
+            batch path of ``dualuse screen``, :mod:`dualuse.batch.workers`); each is still recorded here, one
+            transaction per shipment, with the overrides checked again inside it.
 
     Returns:
         A :class:`RescreenReport`.
@@ -352,14 +357,15 @@ def rescreen(
         whitelist = whitelist_overrides(session)
     covered_cps: set[int] = set()
     trigger = {"list_update": new_info.version, "list_version_seq": new_info.seq, "previous": diff.old_version}
-    for shipment_id in sorted(due):
+    for shipment_id, screened in _screened_in_parallel(db, screener, new_info, sorted(due), today, whitelist, workers, dask):
         with db.write() as session:
             row = session.get(ShipmentRow, shipment_id)
             shipment = Shipment.model_validate_json(row.input)
             before = row.verdict
             as_of = max(shipment.date, today)
             result = record_screening(
-                session, screener, new_info, shipment, actor=actor, channel="rescreen", as_of=as_of, whitelist=whitelist, changed=changed, trigger=trigger
+                session, screener, new_info, shipment, actor=actor, channel="rescreen", as_of=as_of, whitelist=whitelist, changed=changed, trigger=trigger,
+                screened=screened,
             )
             covered_cps.update(session.scalars(select(ShipmentParty.counterparty_id).where(ShipmentParty.shipment_id == shipment_id)))
         report.shipments_rescreened += 1
@@ -419,3 +425,45 @@ def rescreen(
     report.seconds["total"] = round(time.perf_counter() - started, 3)
     return report
 
+
+PARALLEL_FROM = 128
+"""Due shipments from which re-screening goes to worker processes (fewer are done before a pool starts)."""
+
+
+def _screened_in_parallel(db: Database, screener, info: versions.VersionInfo, due: list[str], today: dt.date,
+                          whitelist: dict, workers: int, dask: str | None):
+    """``(shipment id, precomputed screening or None)`` in ``due`` order; screened by the batch workers when many."""
+    if (workers <= 1 and dask is None) or len(due) < PARALLEL_FROM:
+        for shipment_id in due:
+            yield shipment_id, None
+        return
+    from dualuse import __version__
+    from dualuse.batch.workers import Context, Task, adopt, check_versions, executor
+    from dualuse.i18n import current
+    from dualuse.service.screening import shipment_overrides
+
+    adopt(screener)
+    directory = versions.materialize(db, info)
+    context = Context(data_version=screener.data_version, engine_version=__version__, language=current(),
+                      data_dir=str(directory) if directory is not None else None, db_url=db.url, version_seq=info.seq)
+    overrides: dict[int, tuple[dict, dict]] = {}
+
+    def batches():
+        for start in range(0, len(due), 64):
+            tasks = []
+            with db.read() as session:
+                for ordinal, shipment_id in enumerate(due[start:start + 64], start=start):
+                    row = session.get(ShipmentRow, shipment_id)
+                    shipment = Shipment.model_validate_json(row.input)
+                    suppress, confirm = shipment_overrides(session, shipment_id)
+                    task = Task(ordinal, shipment, {**whitelist, **suppress}, confirm, as_of=max(shipment.date, today))
+                    overrides[ordinal] = (task.suppress, task.confirm)
+                    tasks.append(task)
+            yield tasks
+
+    with executor(workers, dask) as pool:
+        for result in pool.map(context, batches(), True):
+            check_versions(context, result)
+            for item in result.items:
+                suppress, confirm = overrides.pop(item.ordinal)
+                yield item.shipment_id, (item.decision, item.applied, suppress, confirm)

@@ -324,12 +324,22 @@ def record_screening(
     whitelist: dict | None = None,
     changed: set[str] | None = None,
     trigger: dict | None = None,
+    screened: tuple | None = None,
 ) -> ScreeningResult:
-    """Screen one shipment and record it inside the caller's write transaction (see module docstring)."""
+    """Screen one shipment and record it inside the caller's write transaction (see module docstring).
+
+    ``screened`` is ``(decision, applied overrides, suppress, confirm)`` when a worker process already
+    screened the shipment with those overrides (batch runs): it is recorded as it is when the overrides
+    read here, inside the transaction, are still the same; otherwise the shipment is screened again here.
+    """
     now = chain.utc_now()
     suppress, confirm = shipment_overrides(session, shipment.id)
     overrides = HitOverrides(suppress={**(whitelist or {}), **suppress}, confirm=confirm)
-    decision = screener.screen(shipment, as_of, overrides)
+    if screened is not None and screened[2] == overrides.suppress and screened[3] == overrides.confirm:
+        decision = screened[0]
+        overrides.applied.extend(screened[1])
+    else:
+        decision = screener.screen(shipment, as_of, overrides)
     payload = {
         "input": shipment.model_dump(mode="json"),
         "decision": decision.model_dump(mode="json"),

@@ -363,8 +363,12 @@ def apply(
     actor: str,
     recent_days: int = RECENT_DAYS,
     today: dt.date | None = None,
+    workers: int = 1,
+    dask: str | None = None,
 ) -> UpdateReport:
     """Store a prepared update as the live version, record it, lapse whitelist entries, re-screen.
+
+    ``workers`` / ``dask``: where the re-screening of many shipments runs (see :func:`rescreen`).
 
     Returns:
         An :class:`UpdateReport` (``unchanged`` when the update holds the live data).
@@ -411,7 +415,7 @@ def apply(
         )
         record_seq = record.seq
     new = versions.current(db)
-    report = rescreen(db, new, diff, actor=actor, recent_days=recent_days, today=today)
+    report = rescreen(db, new, diff, actor=actor, recent_days=recent_days, today=today, workers=workers, dask=dask)
     with db.write() as session:
         row = session.get(ListVersion, new.seq)
         data = json.loads(row.summary or "{}")

@@ -317,3 +317,20 @@ class WebSession(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     expires_at: Mapped[str] = mapped_column(String(32), index=True)
     ended_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class BatchItem(Base):
+    """One shipment of a batch run already recorded: makes a resumed ``dualuse screen`` idempotent.
+
+    ``run_key`` identifies the run (its run id: the key of input file digest, arguments and list version,
+    and a random part; see :class:`dualuse.batch.journal.Journal`), ``ordinal`` the
+    shipment's position in the input (0-based). The row is written in the
+    same transaction as the shipment's screening record, so a run killed at
+    any point knows exactly which shipments it recorded.
+    """
+
+    __tablename__ = "batch_items"
+
+    run_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ordinal: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    record_seq: Mapped[int] = mapped_column(BigInteger)
