@@ -156,3 +156,29 @@ def test_an_invalid_update_is_refused_with_its_problems(client_for, web_db):
     answer = admin.post("/app/lists/update", data={"csrf_token": csrf_of(lists)}, files={"file": ("bad.ftm.jsonl", b"not json\n", "application/x-ndjson")})
     assert answer.status_code == 422
     assert "bad.ftm.jsonl" in answer.text and "nothing was changed" in answer.text
+
+
+def test_a_decision_page_issues_its_report_with_the_hash_in_the_audit_chain(client_for, web_db):
+    import hashlib
+    import io
+
+    import openpyxl
+
+    from dualuse.service import audit
+
+    screen_and_record(web_db, [review_shipment("EX-REPORT-1")], actor="user:admin", channel="test")
+    client = client_for("screener")
+    page = client.get("/app/decisions/EX-REPORT-1").text
+    assert 'action="/app/decisions/EX-REPORT-1/report"' in page and 'value="pdf"' in page and 'value="xlsx"' in page
+    refused = client.post("/app/decisions/EX-REPORT-1/report", data={"fmt": "xlsx", "csrf_token": "forged"})
+    assert refused.status_code == 403
+    answer = client.post("/app/decisions/EX-REPORT-1/report", data={"fmt": "xlsx", "csrf_token": csrf_of(page)})
+    assert answer.status_code == 200
+    assert answer.headers["content-disposition"] == 'attachment; filename="EX-REPORT-1-report-en.xlsx"'
+    digest = hashlib.sha256(answer.content).hexdigest()
+    assert answer.headers["x-report-sha256"] == digest
+    assert openpyxl.load_workbook(io.BytesIO(answer.content)).sheetnames  # a real workbook
+    issued = list(audit.iter_records(web_db, kinds=["report_issued"]))
+    assert [(r["payload"]["sha256"], r["actor"], r["channel"]) for r in issued] == [(digest, "user:screener", "web")]
+    assert audit.verify(web_db).ok
+    assert client.post("/app/decisions/NO-SUCH/report", data={"fmt": "pdf", "csrf_token": csrf_of(page)}).status_code == 404

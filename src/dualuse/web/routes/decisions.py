@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
 
 from dualuse import i18n, values
 from dualuse.models.decision import Decision
@@ -14,7 +15,7 @@ from dualuse.service import browse, versions
 from dualuse.service.screening import live_screener, screener_for
 from dualuse.cli import render as render_words
 from dualuse.web import labels
-from dualuse.web.context import WebError, lang_of, render, url, user_with
+from dualuse.web.context import WebError, check_csrf, lang_of, render, url, user_with
 
 router = APIRouter()
 PAGE = 50
@@ -61,6 +62,26 @@ def _entries_for(db, data_version: str) -> dict:
         return screener_for(db, info).entries_by_id  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - an unknown version string: show the live entries, flagged on the page
         return live_screener(db)[1].entries_by_id  # type: ignore[attr-defined]
+
+
+@router.post("/decisions/{shipment_id:path}/report")
+async def decision_report(request: Request, shipment_id: str, fmt: str = Form("pdf")):
+    """The shipment's report for the licence file (PDF or XLSX), issued with a ``report_issued`` audit record.
+
+    A POST (with the CSRF token) because issuing a report appends to the audit chain.
+    The report is in the user's language with English beside it (:func:`dualuse.reports.render_shipment_report`).
+    """
+    live = user_with(request, "screener")
+    await check_csrf(request, live)
+    from dualuse.reports import ReportError, render_shipment_report
+
+    lang = lang_of(request)
+    try:
+        report = render_shipment_report(request.app.state.db, shipment_id, fmt, lang, actor=live.user.actor, channel="web")
+    except ReportError as error:
+        raise WebError(error.status, i18n.translate(str(error), lang)) from None
+    return Response(report.content, media_type=report.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{report.filename}"', "X-Report-SHA256": report.sha256})
 
 
 @router.get("/decisions/{shipment_id:path}")
