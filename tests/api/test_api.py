@@ -195,3 +195,18 @@ def test_the_api_reads_dates_and_countries_with_the_input_parser(api):
     body["destination_country"] = "Atlantis"
     refused = api.post("/screen?record=false", json=body, headers=headers)
     assert refused.status_code == 422 and "expected a country" in refused.text
+
+
+def test_four_eyes_applies_to_api_decisions(api):
+    from dualuse.service.users import set_four_eyes
+
+    admin = {"X-API-Key": api.keys["admin"]}
+    screened = api.post("/screen", json=shipment_json("API-4EYES", POSSIBLE_NAME), headers=admin).json()
+    (alert_id,) = screened["alerts_opened"]
+    set_four_eyes(api.db, True, "test", "test")
+    own = api.post(f"/alerts/{alert_id}/decision", json={"status": "escalated", "reason": "my own screening"}, headers=admin)
+    assert own.status_code == 403 and own.json()["detail"].startswith("four eyes:")
+    other = api.post(f"/alerts/{alert_id}/decision", json={"status": "escalated", "reason": "for the manager"}, headers={"X-API-Key": api.keys["reviewer"]})
+    assert other.status_code == 200, other.text
+    set_four_eyes(api.db, False, "test", "test")
+    assert api.post(f"/alerts/{alert_id}/decision", json={"status": "confirmed", "reason": "the listed firm"}, headers=admin).status_code == 200

@@ -291,7 +291,10 @@ def decide_alert(
     Raises:
         ReviewError: unknown alert (404), alert already closed (409), bad
             status, missing reason, attachment too large (413), whitelist
-            not possible for this alert.
+            not possible for this alert, the four-eyes rule (an admin's
+            setting, :func:`dualuse.service.users.set_four_eyes`) and the
+            actor opened the alert by their own screening (403). Applies to
+            every channel: CLI, API and web.
     """
     if status not in DECISIONS:
         raise ReviewError(f"decision {status!r}: expected one of {', '.join(DECISIONS)}")
@@ -302,6 +305,9 @@ def decide_alert(
         raise ReviewError("only a false positive can be remembered in the whitelist")
     if attachment is not None and len(attachment[1]) > MAX_ATTACHMENT_BYTES:
         raise ReviewError(f"attachment {attachment[0]!r} is {len(attachment[1])} bytes; at most {MAX_ATTACHMENT_BYTES} are accepted", 413)
+    from dualuse.service.users import FOUR_EYES_REFUSAL, four_eyes  # lazy: users must not import alerts in turn
+
+    four_eyes_required = four_eyes(db)  # read before the write transaction
     info, screener = live_screener(db)
     with db.write() as session:
         alert = session.get(Alert, alert_id)
@@ -313,6 +319,8 @@ def decide_alert(
             )
         if whitelist and not (alert.entry_id and alert.party_name is not None):
             raise ReviewError(f"alert {alert_id} is not about a party and a list entry; it cannot be whitelisted")
+        if four_eyes_required and alert.opened_by == actor:
+            raise ReviewError(FOUR_EYES_REFUSAL, 403)
         previous = alert.status
         attachment_info = None
         if attachment is not None:

@@ -230,6 +230,9 @@ def set_four_eyes(db: Database, required: bool, actor: str, channel: str = "web"
         chain.append(session, "setting_change", actor, channel, {"setting": FOUR_EYES_SETTING, "value": value}, subject=f"setting:{FOUR_EYES_SETTING}")
 
 
+FOUR_EYES_REFUSAL = "four eyes: the alert was opened by your own screening; another reviewer must decide it"
+
+
 def four_eyes_problem(db: Database, alert: dict, actor: str) -> str | None:
     """Why ``actor`` may not decide ``alert`` under the four-eyes rule, or ``None`` when they may.
 
@@ -239,5 +242,5 @@ def four_eyes_problem(db: Database, alert: dict, actor: str) -> str | None:
     if not four_eyes(db):
         return None
     if alert.get("opened_by") == actor:
-        return "four eyes: the alert was opened by your own screening; another reviewer must decide it"
+        return FOUR_EYES_REFUSAL
     return None
