@@ -194,11 +194,14 @@ class EndUseAnalysis:
         return [s for s in self._all(include_items) if s.kind in ("wmd", "terrorism")]
 
     def summary(self) -> dict[str, list[str]]:
-        """``{kind: ["term (matched text)", ...]}`` for the kinds present."""
+        """``{kind: ["term (matched text)", ...]}`` for the kinds present, kinds in :data:`SIGNAL_KINDS` order.
+
+        The order is fixed so that a decision's JSON is byte-identical in every process (resumed batches, Dask workers).
+        """
         out: dict[str, list[str]] = {}
         for s in self.signals:
             out.setdefault(s.kind, []).append(f"{s.term} ({s.matched_text})")
-        return out
+        return {kind: out[kind] for kind in SIGNAL_KINDS if kind in out}
 
 
 class OrgTerm(NamedTuple):
