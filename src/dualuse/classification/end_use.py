@@ -194,14 +194,15 @@ class EndUseAnalysis:
         return [s for s in self._all(include_items) if s.kind in ("wmd", "terrorism")]
 
     def summary(self) -> dict[str, list[str]]:
-        """``{kind: ["term (matched text)", ...]}`` for the kinds present, kinds in :data:`SIGNAL_KINDS` order.
+        """``{kind: ["term (matched text)", ...]}`` for the kinds present, kinds in alphabetical order.
 
-        The order is fixed so that a decision's JSON is byte-identical in every process (resumed batches, Dask workers).
+        The order is fixed, and the one the records' key-sorted JSON gives back, so that a decision's JSON is
+        byte-identical whether screened now or replayed from a record (resumed batches, Dask workers).
         """
         out: dict[str, list[str]] = {}
         for s in self.signals:
             out.setdefault(s.kind, []).append(f"{s.term} ({s.matched_text})")
-        return {kind: out[kind] for kind in SIGNAL_KINDS if kind in out}
+        return {kind: out[kind] for kind in sorted(out)}
 
 
 class OrgTerm(NamedTuple):

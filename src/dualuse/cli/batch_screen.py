@@ -92,7 +92,7 @@ def _run(*, file, fmt, output, day, skip_invalid, rejects_target, sheet, wanted,
          workers, dask, max_errors, mapping, size, streamed, bar, on_issues, shown_issues, spool) -> None:
     from dualuse.batch.run import Plan, screen_file, validate
     from dualuse.batch.workers import BatchError, default_workers
-    from dualuse.cli.render import decisions_table, summary_details, summary_table, warning_groups, warnings_banner
+    from dualuse.cli.render import print_terminal_view, summary_table
     from dualuse.storage import db as storage_db
 
     try:
@@ -144,14 +144,7 @@ def _run(*, file, fmt, output, day, skip_invalid, rejects_target, sheet, wanted,
     if output is not None:
         err_console.print(_("wrote {n} decision(s) to {path}").format(n=outcome.shown, path=output), highlight=False)
     elif decisions is not None:
-        banner = warnings_banner(decisions)
-        if banner is not None:
-            console.print(banner)
-        if summary:
-            console.print(summary_details(decisions))
-        elif decisions:
-            _groups, numbers = warning_groups(decisions)
-            console.print(decisions_table(decisions, numbers))
+        print_terminal_view(console, decisions, decisions, summary)
     if fmt == "table" or output is not None:
         target = console if fmt == "table" and output is None else err_console
         target.print(summary_table(Counter(outcome.counts), outcome.screener, shown=outcome.shown if wanted else None))

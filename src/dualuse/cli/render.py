@@ -271,3 +271,20 @@ def summary_details(decisions: Sequence[Decision], limit: int = 10) -> Table:
     for (list_id, status), count in lists.most_common(limit):
         table.add_row(f"{list_id} ({status_label(status)})", str(count))
     return table
+
+
+def print_terminal_view(out, decisions: list, shown: list, summary: bool) -> None:
+    """Print the terminal view of a screening on the rich console ``out``.
+
+    The warnings banner of all ``decisions``, then either their summary details
+    (``summary``: warnings and counts only, for big files) or the table of the
+    ``shown`` decisions (those ``--only`` keeps), numbered by warning group.
+    """
+    banner = warnings_banner(decisions)
+    if banner is not None:
+        out.print(banner)
+    if summary:
+        out.print(summary_details(decisions))
+    elif decisions:
+        _groups, numbers = warning_groups(decisions)
+        out.print(decisions_table(shown, numbers))

@@ -27,7 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dualuse.cli.common import EXIT_SKIPPED, console, err_console, fail, input_error_text, parse_date
 from dualuse.cli.dbopts import actor_of, actor_option, db_option, open_db, records_choice
-from dualuse.cli.render import decisions_table, summary_details, summary_table, warning_groups, warnings_banner
+from dualuse.cli.render import print_terminal_view, summary_table
 from dualuse.cli.reading import date_order_option, mapping_option, prepare, remember, report_unmapped
 from dualuse.decision.screen import Screener
 from dualuse.i18n import N_, _
@@ -103,14 +103,7 @@ def screen(
     elif fmt == "csv":
         sys.stdout.buffer.write(csv_bytes(shown))
     else:
-        banner = warnings_banner(decisions)
-        if banner is not None:
-            console.print(banner)
-        if summary:
-            console.print(summary_details(decisions))
-        elif decisions:
-            _groups, numbers = warning_groups(decisions)
-            console.print(decisions_table(shown, numbers))
+        print_terminal_view(console, decisions, shown, summary)
     if fmt == "table" or output is not None:
         target_console = console if fmt == "table" and output is None else err_console
         target_console.print(summary_table(Counter(d.verdict for d in decisions), screener, shown=len(shown) if wanted else None))
