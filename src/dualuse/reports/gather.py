@@ -45,6 +45,7 @@ from collections import Counter, defaultdict
 from sqlalchemy import func, select
 
 from dualuse.service import versions
+from dualuse.service.alerts import alert_dict
 from dualuse.service.screening import OPEN_STATUSES, shipment_status
 from dualuse.storage.db import Database
 from dualuse.storage.models import Alert, AuditRecord, ShipmentRow
@@ -66,34 +67,6 @@ class ReportError(LookupError):
 
 def _record_summary(record: AuditRecord) -> dict:
     return {"seq": record.seq, "hash": record.hash, "created_at": record.created_at}
-
-
-def _alert(alert: Alert, history: list[dict]) -> dict:
-    return {
-        "id": alert.id,
-        "kind": alert.kind,
-        "status": alert.status,
-        "role": alert.role,
-        "party_index": alert.party_index,
-        "party_name": alert.party_name,
-        "party_country": alert.party_country,
-        "entry_id": alert.entry_id,
-        "list": alert.list_id,
-        "entry_name": alert.entry_name,
-        "score": alert.score,
-        "hit_decision": alert.hit_decision,
-        "verdict": alert.verdict,
-        "opened_seq": alert.opened_seq,
-        "opened_at": alert.opened_at,
-        "opened_by": alert.opened_by,
-        "decided_at": alert.decided_at,
-        "decided_by": alert.decided_by,
-        "decision_reason": alert.decision_reason,
-        "decided_seq": alert.decided_seq,
-        "attachment": {"name": alert.attachment_name, "sha256": alert.attachment_sha256} if alert.attachment_sha256 else None,
-        "whitelist_id": alert.whitelist_id,
-        "history": history,
-    }
 
 
 def _entry(entry) -> dict:
@@ -142,7 +115,7 @@ def shipment_snapshot(db: Database, shipment_id: str) -> dict:
                 if record.seq > anchor.seq:
                     anchor = record
         status = shipment_status(session, shipment_id)
-        alert_rows = [_alert(a, history[f"alert:{a.id}"]) for a in alerts]
+        alert_rows = [{**alert_dict(a), "history": history[f"alert:{a.id}"]} for a in alerts]
         screened = {
             "seq": screening.seq,
             "hash": screening.hash,

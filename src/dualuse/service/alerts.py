@@ -54,7 +54,8 @@ class ReviewError(ValueError):
         self.status = status
 
 
-def _alert_dict(alert: Alert) -> dict:
+def alert_dict(alert: Alert) -> dict:
+    """An alert row as the dict the API, the CLI, the web application and the reports show (``details`` parsed)."""
     return {
         "id": alert.id,
         "kind": alert.kind,
@@ -143,7 +144,7 @@ def list_alerts(
     if kind:
         clauses.append(Alert.kind == kind)
     with db.read() as session:
-        rows = [_alert_dict(a) for a in session.scalars(select(Alert).where(*clauses).order_by(Alert.id.desc()))]
+        rows = [alert_dict(a) for a in session.scalars(select(Alert).where(*clauses).order_by(Alert.id.desc()))]
         lines = _line_codes(session, {a["shipment_id"] for a in rows if a["shipment_id"]})
     for alert in rows:
         alert["severity"] = alert_severity(alert)
@@ -231,7 +232,7 @@ def get_alert(db: Database, alert_id: int) -> dict:
         alert = session.get(Alert, alert_id)
         if alert is None:
             raise ReviewError(f"no alert {alert_id}", 404)
-        data = _alert_dict(alert)
+        data = alert_dict(alert)
         data["history"] = _history(session, alert_id)
         return data
 
@@ -396,7 +397,7 @@ def decide_alert(
                         trigger={"alert_id": alert.id, "reason": "all alerts of the shipment closed"},
                     )
                     status_after = final.status
-        data = _alert_dict(alert)
+        data = alert_dict(alert)
     return DecisionOutcome(alert=data, whitelist_id=whitelist_id, shipment_status=status_after, final=final)
 
 
@@ -637,7 +638,7 @@ def shipment_view(db: Database, shipment_id: str) -> dict:
         row = session.get(ShipmentRow, shipment_id)
         if row is None:
             raise ReviewError(f"no screened shipment {shipment_id!r}", 404)
-        alerts = [_alert_dict(a) for a in session.scalars(select(Alert).where(Alert.shipment_id == shipment_id).order_by(Alert.id))]
+        alerts = [alert_dict(a) for a in session.scalars(select(Alert).where(Alert.shipment_id == shipment_id).order_by(Alert.id))]
         return {
             "shipment_id": row.shipment_id,
             "date": row.shipment_date,
