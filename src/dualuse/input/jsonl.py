@@ -38,15 +38,19 @@ def read_jsonl(file: str, text: str) -> list[ParsedRecord]:
         line = line.rstrip("\r")
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            records.append(ParsedRecord(rows=[number], raw=line, shipment=None, issues=[
-                issue(file, f"not valid JSON: {exc.msg} at character {exc.colno}; expected one shipment "
-                      "object per line", row=number)]))
-            continue
-        records.append(record_from_json(file, number, obj))
+        records.append(line_record(file, number, line))
     return records
+
+
+def line_record(file: str, number: int, line: str) -> ParsedRecord:
+    """The record of one non-blank JSON Lines line (1-based ``number``); a line that is not valid JSON is a record with an issue."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return ParsedRecord(rows=[number], raw=line, shipment=None, issues=[
+            issue(file, f"not valid JSON: {exc.msg} at character {exc.colno}; expected one shipment "
+                  "object per line", row=number)])
+    return record_from_json(file, number, obj)
 
 
 def read_json_array(file: str, text: str) -> list[ParsedRecord]:

@@ -37,7 +37,7 @@ from dualuse.input.builder import read_table_records
 from dualuse.input.encoding import decode_bytes
 from dualuse.input.errors import InputError, ParsedRecord, issue
 from dualuse.input.headers import Vocabulary, load_vocabulary
-from dualuse.input.jsonl import record_from_json
+from dualuse.input.jsonl import line_record
 from dualuse.input.loader import SourceInfo, detect_format, load_shipments, with_defaults
 from dualuse.input.tables import Resolution, Table, resolve_columns, sniff_delimiter, to_text
 
@@ -246,8 +246,6 @@ def _undecodable(file: str, codec: str, row: int, exc: UnicodeDecodeError) -> In
 
 
 def _jsonl(file: str, text: io.TextIOWrapper, info: StreamInfo, batch_rows: int) -> Iterator[list[ParsedRecord]]:
-    import json
-
     seen: dict[str, int] = {}
     batch: list[ParsedRecord] = []
     number = 0
@@ -271,16 +269,9 @@ def _jsonl(file: str, text: io.TextIOWrapper, info: StreamInfo, batch_rows: int)
                 issue(file, f"the line is {len(body):,} characters long; one shipment object is expected per line "
                       "(is a line break missing?)", row=number)]))
         else:
-            try:
-                obj = json.loads(body)
-            except json.JSONDecodeError as exc:
-                batch.append(ParsedRecord(rows=[number], raw=body, shipment=None, issues=[
-                    issue(file, f"not valid JSON: {exc.msg} at character {exc.colno}; expected one shipment "
-                          "object per line", row=number)]))
-            else:
-                record = record_from_json(file, number, obj)
-                _flag_repeat(file, record, seen, "id", "shipment ids must be unique")
-                batch.append(record)
+            record = line_record(file, number, body)  # a line that is not JSON has no shipment id: never a repeat
+            _flag_repeat(file, record, seen, "id", "shipment ids must be unique")
+            batch.append(record)
         if len(batch) >= batch_rows:
             yield batch
             batch = []
