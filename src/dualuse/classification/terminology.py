@@ -183,7 +183,8 @@ def _ja_terms(text: str) -> tuple[list[str], list[str]]:
     terms: list[str] = []
     rest = text
     for concept, form in _concept_hits(text, "ja"):
-        terms.extend(_concept_terms(concept, True))
+        # as in Chinese, a word the terminology explains counts only where some entry has it
+        terms.extend(t if t.startswith("?") else "?" + t for t in _concept_terms(concept, True))
         rest = rest.replace(form, " ")
     kanji_runs: list[str] = []
     for word in _tagger()(rest):
