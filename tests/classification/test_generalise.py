@@ -331,3 +331,32 @@ def test_a_compound_junction_is_no_word_of_its_own(search):
     # 光纤陀螺 = 光纤 + 陀螺: the bigram 纤陀 is in no entry and must not count against the gyroscope entries
     result = search.lookup("光纤陀螺 零偏稳定性0.01°/h", as_of=DAY)
     assert "7A102" in codes(result) and result.status == "needs_parameters"
+
+
+def test_english_compound_words_name_their_element():
+    from dualuse.classification.terminology import element_compound_forms, query_terms, term_elements
+
+    assert "germanate" in element_compound_forms("germanium") and "carbide" in element_compound_forms("carbon")
+    assert "nitrate" not in element_compound_forms("nitrogen")  # 硝酸 names no element
+    assert "hydrate" not in element_compound_forms("hydrogen") and element_compound_forms("iron") == ()
+    assert term_elements(query_terms("bismuth germanate (BGO) scintillation crystal")[1]) == {"铋", "锗"}
+    assert term_elements(query_terms("silver nitrate")[1]) == {"银"}
+
+
+def test_bismuth_germanate_in_english_finds_its_entry(search):
+    result = search.lookup("bismuth germanate crystal", as_of=DAY)
+    assert codes(result, 1) == ["6C001.b"]
+
+
+def test_prefix_without_lines_cleared_only_by_a_description_that_matches_nothing(screener):
+    # 732611 grinding balls: heading 7326 holds reference codes of 1B003, none sits under 732611
+    from dualuse.classification.search import CatalogueSearch
+
+    search = CatalogueSearch(store.load_catalogue())
+    assert search.lookup("732611", as_of=DAY).status == "needs_parameters"  # the code alone cannot clear it
+    d = screener.screen(_shipment("Iron or steel; grinding balls and similar articles, for mills", "732611"))
+    assert d.lines[0].item.status == "not_controlled" and d.verdict == "NOT_CONTROLLED"
+    assert "matches none of its heading's entries" in d.lines[0].item.explanation
+    # a prefix under which entries sit stays in review with the same kind of description
+    d = screener.screen(_shipment("Heterocyclic compounds; containing an unfused pyridine ring", "293339"))
+    assert d.lines[0].item.status == "needs_classification"
