@@ -87,6 +87,27 @@ def _split(workdir: Path) -> dict[str, Path]:
     return paths
 
 
+def english_coverage() -> dict[str, int]:
+    """Export entries by where their English text comes from: the catalogue (curated English name), the reference text only, neither."""
+    sys.path.insert(0, str(REPO / "src"))
+    from dualuse.refdata import store
+
+    refs = store.load_reference_texts()
+    counts = {"entries": 0, "catalogue": 0, "reference_only": 0, "reference_doubtful_only": 0, "neither": 0}
+    for entry in store.load_catalogue():
+        if entry.direction != "export":
+            continue
+        counts["entries"] += 1
+        if entry.name_en:
+            counts["catalogue"] += 1
+        elif entry.code in refs:
+            counts["reference_only"] += 1
+            counts["reference_doubtful_only"] += bool(refs[entry.code].doubtful)
+        else:
+            counts["neither"] += 1
+    return counts
+
+
 def _meets(figures: tuple[float, float, int] | None, target: tuple[float, float]) -> bool:
     return figures is not None and figures[0] >= target[0] and figures[1] >= target[1] and figures[2] == 0
 
@@ -109,6 +130,11 @@ def main() -> int:
         report, figures = run_items(args.eval_dir / "items_dev.csv", score_py, workdir, args.verbose)
         print("== items_dev.csv (shared development set)\n" + report)
         ok &= _meets(figures, TARGETS["dev"])
+    cov = english_coverage()
+    print(
+        f"== English text of the {cov['entries']} export entries: from the catalogue {cov['catalogue']}, from the reference "
+        f"text only {cov['reference_only']} (of which doubtful {cov['reference_doubtful_only']}), neither {cov['neither']}\n"
+    )
     paths = _split(workdir)
     for name, path in paths.items():
         rows = sum(1 for _ in path.open(encoding="utf-8")) - 1

@@ -295,3 +295,68 @@ def test_decision_json_carries_reference_text(screener):
     d = screener.screen(_shipment("samarium-cobalt magnets", None))
     data = json.loads(d.model_dump_json())
     assert "reference_text" in data["lines"][0]["item"] and "confidence" in data["lines"][0]["item"]
+
+
+# --- what only qualifies the item: declaration elements, quantity labels, compound junctions --------
+
+
+def test_declaration_elements_are_split_from_the_goods_name():
+    from dualuse.classification.declaration import split_elements
+
+    # 品牌类型 3 and 出口享惠情况 0 are codes; 无品牌 / 无型号 are placeholders
+    assert split_elements("金属镝 3|0|镝|纯度≥99.9%|块状|无品牌|无型号") == ("金属镝", "镝 纯度≥99.9% 块状")
+    assert split_elements("钕铁硼磁体 0|0|品牌:JM|用途:电机") == ("钕铁硼磁体", "电机")
+    assert split_elements("office chair, 5 pcs") == ("office chair, 5 pcs", "")
+    assert split_elements("a|b") == ("a|b", "")  # one separator is not a list of elements
+
+
+def test_a_declaration_elements_line_is_classified_by_its_name(search):
+    result = search.lookup("金属镝 3|0|镝|纯度≥99.9%|块状|无品牌|无型号", as_of=DAY)
+    assert result.status == "controlled" and codes(result, 1) == ["1C905.a.1"]
+    # without the split the placeholders left the name below the confidence to decide
+    bare = search.lookup("金属镝 3 0 镝 纯度≥99.9% 块状 无品牌 无型号", as_of=DAY)
+    assert bare.status != "controlled"
+
+
+def test_quantity_labels_name_the_parameter_not_the_item():
+    q = parse_quantities("光纤陀螺 零偏稳定性0.01°/h")
+    assert q.labels == ["零偏稳定性"] and q.text == "光纤陀螺"
+    q = parse_quantities("bismuth ingot 99.99%, silver 50 ppm")
+    assert q.labels == ["silver"]  # the first phrase is the item, never a label
+    assert parse_quantities("冷間等方圧プレス 最高圧力200MPa 内径300mm").labels == ["最高圧力", "内径"]
+    assert parse_quantities("UAV piston engine, 20 kW").labels == []
+
+
+def test_a_compound_junction_is_no_word_of_its_own(search):
+    # 光纤陀螺 = 光纤 + 陀螺: the bigram 纤陀 is in no entry and must not count against the gyroscope entries
+    result = search.lookup("光纤陀螺 零偏稳定性0.01°/h", as_of=DAY)
+    assert "7A102" in codes(result) and result.status == "needs_parameters"
+
+
+def test_english_compound_words_name_their_element():
+    from dualuse.classification.terminology import element_compound_forms, query_terms, term_elements
+
+    assert "germanate" in element_compound_forms("germanium") and "carbide" in element_compound_forms("carbon")
+    assert "nitrate" not in element_compound_forms("nitrogen")  # 硝酸 names no element
+    assert "hydrate" not in element_compound_forms("hydrogen") and element_compound_forms("iron") == ()
+    assert term_elements(query_terms("bismuth germanate (BGO) scintillation crystal")[1]) == {"铋", "锗"}
+    assert term_elements(query_terms("silver nitrate")[1]) == {"银"}
+
+
+def test_bismuth_germanate_in_english_finds_its_entry(search):
+    result = search.lookup("bismuth germanate crystal", as_of=DAY)
+    assert codes(result, 1) == ["6C001.b"]
+
+
+def test_prefix_without_lines_cleared_only_by_a_description_that_matches_nothing(screener):
+    # 732611 grinding balls: heading 7326 holds reference codes of 1B003, none sits under 732611
+    from dualuse.classification.search import CatalogueSearch
+
+    search = CatalogueSearch(store.load_catalogue())
+    assert search.lookup("732611", as_of=DAY).status == "needs_parameters"  # the code alone cannot clear it
+    d = screener.screen(_shipment("Iron or steel; grinding balls and similar articles, for mills", "732611"))
+    assert d.lines[0].item.status == "not_controlled" and d.verdict == "NOT_CONTROLLED"
+    assert "matches none of its heading's entries" in d.lines[0].item.explanation
+    # a prefix under which entries sit stays in review with the same kind of description
+    d = screener.screen(_shipment("Heterocyclic compounds; containing an unfused pyridine ring", "293339"))
+    assert d.lines[0].item.status == "needs_classification"

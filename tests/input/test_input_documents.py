@@ -82,12 +82,14 @@ def test_declaration_without_end_use_says_so(screener: Screener) -> None:
     assert decision.declared_licence is None
 
 
-@pytest.mark.xfail(strict=True, reason="needs issue 8: HS code classified as its single entry")
 def test_dysprosium_declaration_to_a_control_list_entity_is_prohibited(screener: Screener) -> None:
     _, decisions = screen(screener, "declaration_form.xlsx")
     (decision,) = decisions.values()
     assert decision.verdict == "PROHIBITED"
     assert any(r.rule_id == "CN-ECL-CONTROL-LIST" and r.verdict == "PROHIBITED" for r in decision.reasons)
+    (line,) = decision.lines
+    assert line.item.status == "controlled" and line.item.control_code == "1C905.a.1"
+    assert "classified from the HS code" in line.item.explanation
 
 
 def test_dysprosium_declaration_to_a_control_list_entity_is_not_cleared_meanwhile(screener: Screener) -> None:

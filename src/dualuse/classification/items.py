@@ -268,6 +268,13 @@ class Catalogue:
             top = by_text.candidates[0]
             checks = f" ({'; '.join(top.checks)})" if top.checks else ""
             return self._result("controlled", top, "description", by_text, f"classified from the description: {where_text} matches {top.code}{checks}; {by_text.explanation}; no control code is declared")
+        cleared = self._heading_only_cleared(hs_code, text, by_hs, by_text, day, parameters, search)
+        if cleared is not None:
+            return self._result(
+                "not_controlled", None, "description", cleared,
+                f"no entry lists a reference code under {where_hs} ({by_hs.explanation}), and {where_text} matches none of "
+                f"its heading's entries nor any other listed item ({cleared.explanation})",
+            )
         pending = [r for r in (by_hs, by_text) if r is not None and r.status == "needs_parameters"]
         if pending:
             lookup = pending[0]
@@ -292,6 +299,28 @@ class Catalogue:
         where = where_hs if by_hs is not None else where_text
         extra = f"; {where_text}: {by_text.explanation}" if by_hs is not None and by_text is not None else ""
         return self._result("not_controlled", None, "hs_code" if by_hs is not None else "description", found, f"{where}: {found.explanation}{extra}")
+
+    def _heading_only_cleared(self, hs_code, text, by_hs, by_text, day, parameters, search):
+        """The description's lookup when it clears a line whose HS prefix holds no entry, else ``None``.
+
+        A 6- or 8-digit code under which no entry lists a reference line, in a
+        heading that holds some, is ``needs_parameters`` on its own ("classify
+        by what the item is", :meth:`CatalogueSearch._by_hs`). The description
+        says what the item is: when it matches none of the heading's entries
+        nor any other listed item (``not_controlled``: everyday goods, no
+        entry covers its words, or it fails their thresholds), the line is
+        ``not_controlled``. This holds also for a description that is the
+        code's tariff wording: it names the goods of a subheading under which
+        the catalogue lists no line. A description that leaves an entry open
+        keeps the line in review; a prefix under which entries sit is never
+        cleared this way.
+        """
+        if by_hs is None or by_hs.status != "needs_parameters" or not text or not hs_code or len(hs_code) >= 10:
+            return None
+        if self.entries_for_hs(hs_code):
+            return None
+        found = by_text if by_text is not None else search.lookup(text, as_of=day, parameters=parameters)
+        return found if found.status == "not_controlled" else None
 
     @staticmethod
     def _conflict(code: str, by_text) -> str | None:

@@ -260,6 +260,10 @@ class QueryParameters:
         text: the query with numbers, units and these patterns removed
             (what the retrieval should search for).
         sources: where a named value comes from (the designation and its standard).
+        labels: the words that name a quantity written after an earlier
+            phrase (``零偏稳定性`` in ``光纤陀螺 零偏稳定性0.01°/h``, ``drift rate``
+            in ``MEMS gyroscope, drift rate 10°/h``): they say which parameter
+            the number is, not what the item is, and are taken out of ``text``.
     """
 
     quantities: list[Quantity] = field(default_factory=list)
@@ -267,6 +271,7 @@ class QueryParameters:
     named: dict[str, float] = field(default_factory=dict)
     text: str = ""
     sources: dict[str, str] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)
 
 
 _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
@@ -351,9 +356,49 @@ def parse_quantities(text: str) -> QueryParameters:
             continue
         out.quantities.append(Quantity(float(m.group(1)), unit, _context(lowered, m.start(), m.end())))
         residue = residue.replace(m.group(0), " ", 1)
+    for label in quantity_labels(norm, [(m.start(), m.end()) for m in _DIMS.finditer(norm)] + [
+        (m.start(), m.end()) for m in _QUANTITY.finditer(norm) if _canonical_unit(m.group(2)) in UNITS
+    ]):
+        out.labels.append(label)
+        residue = residue.replace(label, " ", 1)
     for word in _PARAMETER_WORDS:
         residue = re.sub(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", " ", residue, flags=re.I)
     out.text = " ".join(residue.split())
+    return out
+
+
+_LABEL_OPS = r"(?:[≥≤><=＝:：~约为达]|大于等于|小于等于|不小于|不低于|不大于|不超过|大于|小于|高于|低于|以上|以下|超过|最大|最高|至少|at least|up to|over|under|max\.?|min\.?|approx\.?|of|is)*"
+_LABEL_CJK = re.compile(r"(?:^|(?<=[\s,;，；、|｜/]))([\u3040-\u30ff\u3400-\u9fff]{2,10})\s*" + _LABEL_OPS + r"\s*$", re.I)
+_LABEL_EN = re.compile(r"(?<=[,;，；|｜(（])\s*((?:[A-Za-z][A-Za-z-]*\s+){0,2}[A-Za-z][A-Za-z-]*)\s*" + _LABEL_OPS + r"\s*$", re.I)
+_ITEM_BEFORE = re.compile(r"[A-Za-z\u3040-\u30ff\u3400-\u9fff]")
+
+
+def quantity_labels(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The words that name each quantity, when they stand as a phrase of their own after the item.
+
+    A label is the run of words directly before the number (and its
+    comparison words), starting after a separator - a space or ``|`` for
+    Chinese and Japanese, a comma, semicolon, ``|`` or bracket for English - with
+    some item text before that separator: ``光纤陀螺 零偏稳定性0.01°/h`` ->
+    ``零偏稳定性``; ``bismuth ingot 99.99%, silver 50 ppm`` -> ``silver``. The first
+    phrase of a description is the item, never a label (``bismuth ingot 99.99%``).
+
+    Args:
+        text: NFKC-normalised query.
+        spans: ``(start, end)`` of each quantity in ``text``.
+
+    Returns:
+        The labels in text order, without duplicates.
+    """
+    out: list[str] = []
+    for start, _ in sorted(spans):
+        before = text[:start]
+        m = _LABEL_CJK.search(before) or _LABEL_EN.search(before)
+        if m is None or not _ITEM_BEFORE.search(before[: m.start(1)]):
+            continue
+        label = m.group(1).strip()
+        if label and label not in out:
+            out.append(label)
     return out
 
 

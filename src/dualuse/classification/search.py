@@ -60,6 +60,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dualuse.classification.codes import is_code, normalise_code
+from dualuse.classification.declaration import split_elements
 from dualuse.classification.goods import GoodsEvidence, GoodsReader
 from dualuse.classification.items import Catalogue
 from dualuse.classification.parameters import QueryParameters, assign, evaluate, parse_quantities
@@ -596,14 +597,14 @@ class CatalogueSearch:
 
     def _by_description(self, query: str, limit: int, day: dt.date, given: dict) -> Lookup:
         qp = parse_quantities(query)
-        _, terms = query_terms(qp.text or query)
+        core, terms = self._description_terms(query, qp)
         elements = term_elements(terms)
         for name, flag in (("contains_tb", "铽"), ("contains_dy", "镝")):
             if flag in elements and name not in qp.flags:
                 qp.flags[name] = True
         goods = self.goods.evidence(query)
         ranked = [(m, s) for m, s in self._rank(terms, elements) if s >= MIN_DESCRIPTION_SCORE and m.anchor]
-        head = head_word(qp.text or query)
+        head = head_word(core or query)
         head_terms: set[str] = set()
         if head is not None:
             head_terms = {t.lstrip("~?^") for t in query_terms(head)[1]}
@@ -689,6 +690,51 @@ class CatalogueSearch:
             )
         needed = tuple(dict.fromkeys(n for c in [top, *rivals] for n in c.needed)) if status == "needs_parameters" else ()
         return Lookup(query, "description", status, tuple(ordered[:limit]), why, needed, day)
+
+    def _description_terms(self, query: str, qp: QueryParameters) -> tuple[str, list[str]]:
+        """The text that says what the item is, and the search terms of the whole description.
+
+        The item's own words weigh fully; the words that only qualify it weigh
+        as form words (prefix ``^``: they add where an entry has them, their
+        absence costs nothing): the declaration elements after a customs
+        declaration's goods name (:func:`~dualuse.classification.declaration.split_elements`)
+        and the labels of its quantities (``零偏稳定性`` in ``零偏稳定性0.01°/h``,
+        :attr:`QueryParameters.labels`).
+        """
+        item, spec = split_elements(query)
+        core = parse_quantities(item).text if spec else qp.text
+        weak = " ".join(part for part in ([parse_quantities(spec).text] if spec else []) + list(qp.labels) if part.strip())
+        _, terms = query_terms(core or item or query)
+        terms = self._junctions_optional(terms)
+        if weak:
+            present = {t.lstrip("~?^") for t in terms}
+            terms += list(dict.fromkeys("^" + t.lstrip("^") for t in query_terms(weak)[1] if t.lstrip("~?^") not in present))
+        return core, terms
+
+    def _junctions_optional(self, terms: list[str]) -> list[str]:
+        """Chinese bigrams that only join two words make no claim of their own: ``光纤陀螺`` -> ``纤陀``.
+
+        A compound written without spaces (光纤 + 陀螺, 冷间 + 等方 ...) gives a
+        bigram across the word boundary. When no entry has that bigram, but
+        the query's bigram ending in its first character and the one starting
+        with its second character are both words (indexed, or forms of the
+        terminology), the bigram is a
+        junction: it counts only where some entry has it (``?``), instead of
+        weighing as a word no entry knows.
+        """
+        known = {t.lstrip("~?^") for t in terms if t.lstrip("~?^") in self._idf or t.startswith("?zh:")}
+        ends = {t[4] for t in known if t.startswith("zh:") and len(t) == 5}
+        starts = {t[3] for t in known if t.startswith("zh:") and len(t) == 5}
+        out = []
+        for t in terms:
+            bare = t.lstrip("~?^")
+            if (
+                t == bare and bare.startswith("zh:") and len(bare) == 5 and bare not in self._idf
+                and bare[3] in ends and bare[4] in starts
+            ):
+                t = "?" + t
+            out.append(t)
+        return out
 
     def _names(self, index: int, head_terms: set[str]) -> bool:
         """True when entry ``index`` itself (not only its parent heading) has a term of the item's head word."""

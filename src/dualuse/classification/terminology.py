@@ -116,6 +116,43 @@ def _zh_terms(text: str) -> list[str]:
     return terms
 
 
+# English element name ending -> the stem its compounds are named from (oxygen -> oxide, tungsten -> tungstate)
+_ELEMENT_STEMS = (("ygen", "") , ("ogen", ""), ("enum", ""), ("orus", ""), ("ium", ""), ("ine", ""), ("um", ""), ("en", ""), ("on", ""), ("ur", ""), ("ic", ""), ("y", ""))
+# anion suffixes per stem; -ate/-ite of nitrogen (nitrate, nitrite: 硝酸, 亚硝酸) name no element in Chinese,
+# and a "hydrate" is water of crystallisation (水合), not a hydrogen compound
+_ANION_SUFFIXES = ("ide", "ate", "ite")
+_NO_OXOANION = frozenset({"nitrogen", "hydrogen"})
+_MULTIPLIER = r"(?:mono|di|tri|tetra|penta|hexa|hepta|octa|sesqui|per|hypo|sub)?"
+
+
+@lru_cache(maxsize=None)
+def element_compound_forms(name: str) -> tuple[str, ...]:
+    """English words that name a compound of an element the way Chinese names do (氧化 oxide, 锗酸 germanate).
+
+    ``oxygen`` -> ``oxide``; ``tungsten`` -> ``tungstide, tungstate, tungstite``; ``carbon`` -> ``carbide,
+    carbonate ...``. Chinese compound names print the element of the anion (氧化钨, 锗酸铋, 碳化钨), so an
+    English description must name it too for the elements to agree. Words of fewer than five letters
+    and stems of fewer than three (iron: "irate"), the oxo-anions of nitrogen (硝酸 names no element) and
+    "hydrate" are not formed.
+    """
+    stems = []
+    for ending, _ in _ELEMENT_STEMS:
+        if name.endswith(ending) and len(name) - len(ending) >= 3:
+            stems.append(name[: -len(ending)])
+            break
+    if name.endswith(("on", "ur")) and len(name) > 4:
+        stems.append(name)  # carbonate, sulfurate
+    out = []
+    for stem in stems:
+        for suffix in _ANION_SUFFIXES:
+            if name in _NO_OXOANION and suffix != "ide":
+                continue
+            word = stem + suffix
+            if len(word) >= 5 and word != name:
+                out.append(word)
+    return tuple(dict.fromkeys(out))
+
+
 def _concept_hits(text: str, lang: str) -> list[tuple[_Concept, str]]:
     """Concepts of ``terminology.yaml`` named in ``text`` (longest forms first), with the form found."""
     hits: list[tuple[_Concept, str]] = []
@@ -125,6 +162,8 @@ def _concept_hits(text: str, lang: str) -> list[tuple[_Concept, str]]:
     for c in _concepts():
         if lang == "en":
             forms.extend((e, c) for e in c.en)
+            if c.element:
+                forms.extend((e, c) for e in element_compound_forms(c.en[0]))
         elif lang == "ja":
             forms.extend((j, c) for j in c.ja if j)
             forms.extend((z, c) for z in c.zh if len(z) > 1 or c.element)
@@ -134,7 +173,8 @@ def _concept_hits(text: str, lang: str) -> list[tuple[_Concept, str]]:
     taken: list[tuple[int, int]] = []
     for form, concept in sorted(forms, key=lambda fc: -len(fc[0])):
         if lang == "en":
-            pattern = r"(?<![a-z])" + re.escape(form) + r"s?(?![a-z])"
+            prefix = _MULTIPLIER if concept.element and form not in concept.en else ""
+            pattern = r"(?<![a-z])" + prefix + re.escape(form) + r"s?(?![a-z])"
             where = low
         else:
             pattern = re.escape(form)
@@ -183,7 +223,8 @@ def _ja_terms(text: str) -> tuple[list[str], list[str]]:
     terms: list[str] = []
     rest = text
     for concept, form in _concept_hits(text, "ja"):
-        terms.extend(_concept_terms(concept, True))
+        # as in Chinese, a word the terminology explains counts only where some entry has it
+        terms.extend(t if t.startswith("?") else "?" + t for t in _concept_terms(concept, True))
         rest = rest.replace(form, " ")
     kanji_runs: list[str] = []
     for word in _tagger()(rest):
