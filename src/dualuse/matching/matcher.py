@@ -40,10 +40,11 @@ from dualuse.matching.analyze import NameVariant, analyze
 from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
 
 from dualuse.matching.index import READING_KINDS, Candidates, IndexedVariant, NameIndex, initials_of
-from dualuse.matching.readings import has_cjk, query_readings, record_readings
+from dualuse.matching.readings import has_cjk, needs_reading, query_readings, record_readings
+from dualuse.matching.scripts import consonant_key, is_abjad_name
 from dualuse.matching.text import is_han, is_kana
 from dualuse.matching.records import FORM_KINDS, ExternalList, NameRecord, record_entry
-from dualuse.matching.score import Alignment, align
+from dualuse.matching.score import Alignment, align, is_series_pair
 from dualuse.matching.text import fold_characters, nfkc
 from dualuse.matching.vocabulary import vocabulary
 from dualuse.models.reference import LEGAL_LISTS, ListEntry, NameForm
@@ -72,6 +73,10 @@ MAX_RELATED = 12
 STAGE2_RECORDS = 12
 STAGE2_FLOOR = 0.45
 STAGE2_PAIRS = 3
+# An abjad name (Arabic, Hebrew, Thai) whose consonants are those of a Latin
+# name form: the script writes no short vowels, so this is all the evidence
+# there is (:meth:`Matcher._consonant_matches`).
+CONSONANT_SCORE = 0.88
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,12 @@ class MatchResult:
         parts = [f"matched the {self.form.kind.replace('_', ' ')} form \u201c{self.form.value}\u201d"]
         if self.via:
             parts.append(f"(name form of the same organisation in {self.via})")
-        if self.reading:
+        if self.reading and self.reading.startswith("consonants "):
+            parts.append(
+                f"the name compared through its consonants \u201c{self.reading.split(' ', 1)[1]}\u201d"
+                " (its script writes no short vowels)"
+            )
+        elif self.reading:
             parts.append(f"the name compared through its reading \u201c{self.reading}\u201d")
         if self.query_variant.compact and self.query_variant.compact == self.entry_variant.compact:
             parts.append("same name apart from spacing, punctuation or legal form")
@@ -194,6 +204,9 @@ class MatchResult:
         if same:
             # concept tokens of one term ("heavy industry" from 重工) share their surface: say it once
             parts.append("agreeing: " + ", ".join(dict.fromkeys(same)))
+        series = [f"{'+'.join(t.surface for t in q)}/{'+'.join(t.surface for t in e)}" for q, e, sim in pairs if sim < 1.0 and is_series_pair(q, e)]
+        if series:
+            parts.append("only the series number differs (" + ", ".join(series) + "): another fund or trust of the same series")
         if self.alignment.query_extra:
             parts.append("only in the query: " + ", ".join(dict.fromkeys(t.surface for t in self.alignment.query_extra)))
         if self.alignment.entry_extra:
@@ -265,6 +278,7 @@ class Matcher:
                         if variant.compact:
                             self._unit_names[record.list].setdefault(variant.compact, set()).add(position)
         self._twin_list_of: dict[str, set[str]] | None = None
+        self._consonant_keys: dict[str, list[tuple[int, str]]] | None = None
         # list of each record, as codes, to restrict stage 1 to the wanted lists
         self._list_codes: dict[str, int] = {}
         self._record_list = np.array(
@@ -324,7 +338,7 @@ class Matcher:
         found = self.index.search(query_variants)
         if wanted is not None:
             found = self._restricted(found, wanted)
-        if len(self.index.records) > self._packaged and has_cjk(name) and not (found.approx.size and found.approx.max() >= self.match_threshold):
+        if len(self.index.records) > self._packaged and needs_reading(name) and not (found.approx.size and found.approx.max() >= self.match_threshold):
             # readings only when the name as written finds nothing close: they cost a
             # dictionary lookup and a second search
             native = len(query_variants)
@@ -343,6 +357,8 @@ class Matcher:
                     np.concatenate((found.approx, more.approx)),
                 )
         best: dict[int, _Best] = {}
+        if len(self.index.records) > self._packaged and is_abjad_name(name):
+            self._consonant_matches(name, query_variants[0], wanted, best)
         for variant_id, query_position in self._shortlist(found, query_variants) + self._segment_names(query_variants, wanted):
             indexed = self.index.variant(variant_id)
             if query_position in readings and (indexed.record_index < self._packaged or indexed.form[1] in READING_KINDS):
@@ -411,6 +427,37 @@ class Matcher:
             ranked = sorted([*units, *(r for r in ranked if r.entry.id not in named)], key=lambda r: (-r.score, r.entry.id))
         ranked = ranked[:limit]
         return ranked + self._related(ranked, wanted)
+
+    def _consonant_matches(self, name: str, query_variant: NameVariant, wanted: set[str] | None, best: dict[int, "_Best"]) -> None:
+        """Records of the other lists whose Latin name has the consonants of an abjad name (محمد علي = "Mohamed Ali").
+
+        Arabic, Hebrew and Thai spellings do not write (all) vowels, so their
+        transliteration shares no letter trigram with the Latin spelling;
+        such a name is compared by :func:`~dualuse.matching.scripts.consonant_key`
+        with every Latin name form of the external lists (keys built on first
+        use), scoring ``CONSONANT_SCORE``; the explanation gives the key.
+        """
+        key = consonant_key(name)
+        if not key:
+            return
+        if self._consonant_keys is None:
+            self._consonant_keys = {}
+            for position in range(self._packaged, len(self.index.records)):
+                for value, kind in self.index.records[position].forms:
+                    if value.isascii() and (value_key := consonant_key(value)):
+                        self._consonant_keys.setdefault(value_key, []).append((position, value))
+        for position, value in self._consonant_keys.get(key, [])[:STAGE2_RECORDS]:
+            record = self.index.records[position]
+            if wanted is not None and record.list not in wanted:
+                continue
+            entry_variant = analyze(value)[0]
+            variant_ids = [int(v) for v in self.index.variants_with_compact(entry_variant.compact) if int(self.index.var_record[v]) == position]
+            if not variant_ids:
+                continue
+            indexed = self.index.variant(variant_ids[0])
+            pairs = ((query_variant.tokens, indexed.variant.tokens, CONSONANT_SCORE),)
+            alignment = Alignment(CONSONANT_SCORE, pairs, (), ())
+            best[position] = _Best(CONSONANT_SCORE, indexed, query_variant, alignment, (), CONSONANT_SCORE, f"consonants {key}")
 
     def _segment_names(self, query_variants: tuple[NameVariant, ...], wanted: set[str] | None) -> list[tuple[int, int]]:
         """Pairs for names that are one comma-separated part of the query ("NIDS" in "NIDS, Ministry of Defense").

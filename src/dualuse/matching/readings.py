@@ -14,7 +14,8 @@ name written in Han characters or kana is also compared through its reading:
 * :func:`pinyin` - Mandarin, by pypinyin (MIT), one syllable per character,
   given names glued as they are written in Latin ("xi jinping").
 * :func:`query_readings` / :func:`record_readings` - the readings the
-  matcher adds to a query and to a record of an external list.
+  matcher adds to a query and to a record of an external list; a Korean
+  query in Hangul is read by :func:`dualuse.matching.scripts.hangul_readings`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from dualuse.matching.scripts import hangul_readings, is_hangul_syllable
 from dualuse.matching.text import is_han, is_kana, loose_latin
 
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -130,8 +132,15 @@ def has_cjk(value: str) -> bool:
     return any(is_han(ch) or is_kana(ch) for ch in value)
 
 
+def needs_reading(value: str) -> bool:
+    """True when a name is written in a script compared with Latin names through a reading (Han, kana, Hangul)."""
+    return has_cjk(value) or any(is_hangul_syllable(ch) for ch in value)
+
+
 def query_readings(value: str) -> tuple[str, ...]:
-    """Readings to compare a CJK query with Latin names: Hepburn (kana or kanji), pinyin (Han without kana)."""
+    """Readings to compare a query with Latin names: Hepburn (kana or kanji), pinyin (Han without kana), Korean (Hangul)."""
+    if any(is_hangul_syllable(ch) for ch in value):
+        return hangul_readings(value)
     if not has_cjk(value):
         return ()
     found: list[str] = list(romaji(value))
