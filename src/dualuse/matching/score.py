@@ -16,6 +16,8 @@ Token similarity (``token_similarity``):
 
 * equal text: 1.0; equal loose key (long vowels, voicing marks): 0.95;
 * an abbreviation (``hvy``/``heavy``, ``eng``/``engineering``): 0.85;
+* a doubled or dropped doubled letter (``uun``/``un``): 0.95, short words too;
+  two neighbouring letters exchanged (``Appel``/``Apple``): 0.9;
 * a typo (optimal-string-alignment distance 1 for words of 4-7 letters, up
   to 2 from 8 letters): ``1 - d / (length + 1)``; codes (three letters or
   fewer, consonant clusters: ``NOK`` is not ``NOF``) must be equal, and a
@@ -78,6 +80,8 @@ HAN_SUBSTITUTION_CREDIT = 0.5
 # another word that agrees exactly (see ``align``).
 SHORT_TYPO_LENGTH = 4
 MERGED_SIMILARITY = 0.95
+TRANSPOSITION_SIMILARITY = 0.9
+_DOUBLED = re.compile(r"(.)\1+")
 SERIES_SIMILARITY = 0.9
 # weight of a series designator that only one side has (like a generic word's)
 SERIES_LONE_WEIGHT = 1.0
@@ -168,6 +172,9 @@ def token_similarity(a: Token, b: Token) -> float:
         return 0.0
     if a.loose == b.loose and len(a.loose) >= 2 and (a.kind == "kana" or not (_is_code(a) or _is_code(b))):
         return LOOSE_SIMILARITY
+    if a.kind == "word" and _undoubled(a.text) == _undoubled(b.text) and len(_undoubled(a.text)) >= 2 and _VOWELS & set(a.text):
+        # a doubled or dropped letter in a short word ("Jong-uun" for "Jong-un") is a typing error, not another code
+        return LOOSE_SIMILARITY
     if a.kind == "word" and (_is_abbreviation(a.text, b.text) or _is_abbreviation(b.text, a.text)):
         return ABBREVIATION_SIMILARITY
     related = RELATED_TOKENS.get((a.text, b.text))
@@ -194,7 +201,22 @@ def token_similarity(a: Token, b: Token) -> float:
         distance = min(distance, OSA.distance(a.surface.lower(), b.surface.lower(), score_cutoff=limit))
     if distance > limit:
         return 0.0
+    if distance == 1 and _swapped(a.text, b.text):
+        # two neighbouring letters typed the other way round ("Appel"): every letter is there
+        return TRANSPOSITION_SIMILARITY
     return 1.0 - distance / (max(longer, len(a.text), len(b.text)) + 1)
+
+
+def _undoubled(text: str) -> str:
+    return _DOUBLED.sub(r"\1", text)
+
+
+def _swapped(a: str, b: str) -> bool:
+    """``b`` is ``a`` with two neighbouring letters exchanged."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 def _is_code(token: Token) -> bool:
