@@ -37,6 +37,7 @@ import yaml
 import numpy as np
 
 from dualuse.matching.analyze import NameVariant, analyze
+from dualuse.matching.document import ocr_letters, strip_label
 from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
 
 from dualuse.matching.index import READING_KINDS, Candidates, IndexedVariant, NameIndex, initials_of
@@ -144,6 +145,11 @@ class MatchResult:
             parent; ``subsidiary``: this entry is its subsidiary).
         reading: the generated reading (pinyin, romaji) of the query that
             matched, when the query was compared through it.
+        document_label: a label the document wrote before the name
+            ("Consignee:", "Messrs.", 收货人：), set aside before matching
+            (:mod:`dualuse.matching.document`).
+        ocr_read: the name as read with OCR's digits for letters read back
+            ("Techn0logies" -> "Technologies"), when that changed it.
         caveats: facts besides the name that say the party may be another
             entity (another country, another legal form, a generic
             government-body name without its country,
@@ -166,6 +172,8 @@ class MatchResult:
     relation: str | None = None
     caveats: tuple[str, ...] = ()
     reading: str | None = None
+    document_label: str | None = None
+    ocr_read: str | None = None
 
     @property
     def partial(self) -> bool:
@@ -184,6 +192,10 @@ class MatchResult:
                 f"(\u201c{self.unit_of}\u201d)"
             )
         parts = [f"matched the {self.form.kind.replace('_', ' ')} form \u201c{self.form.value}\u201d"]
+        if self.document_label:
+            parts.append(f"the document's label \u201c{self.document_label}\u201d set aside")
+        if self.ocr_read:
+            parts.append(f"digits read as the letters they resemble (OCR): \u201c{self.ocr_read}\u201d")
         if self.via:
             parts.append(f"(name form of the same organisation in {self.via})")
         if self.reading and self.reading.startswith("consonants "):
@@ -329,9 +341,28 @@ class Matcher:
             Results with score >= ``floor``, at most ``limit``.
         """
         wanted = set(lists) if lists is not None else None
+        name, label = strip_label(name)
+        read = ocr_letters(name)
+        if read is not None:
+            name = read
         query_variants = analyze(name)
         if not query_variants:
             return []
+        results = self._match(name, query_variants, country, wanted, limit, floor)
+        if label is not None or read is not None:
+            results = [replace(r, document_label=label, ocr_read=read) for r in results]
+        return results
+
+    def _match(
+        self,
+        name: str,
+        query_variants: tuple[NameVariant, ...],
+        country: str | None,
+        wanted: set[str] | None,
+        limit: int,
+        floor: float | None,
+    ) -> list[MatchResult]:
+        """:meth:`match` on the analysed name (a document label already set aside)."""
         # a Chinese or Japanese name is also compared through its readings with
         # the other lists' Latin names (山田太郎 = "Yamada Taro", 习近平 = "Xi Jinping")
         readings: dict[int, str] = {}
