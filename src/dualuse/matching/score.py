@@ -270,11 +270,11 @@ def is_series_designator(token: Token) -> bool:
 
 
 def _series_run(tokens: Sequence[Token]) -> range:
-    """Indices of the trailing series designators, after at least two other words (else empty)."""
+    """Indices of the trailing series designators, after at least two other Latin words or numbers, one of five letters or more (else empty)."""
     start = len(tokens)
     while start > 0 and is_series_designator(tokens[start - 1]):
         start -= 1
-    if start < 2 or start == len(tokens) or any(t.kind != "word" for t in tokens[:start]) or max(len(t.text) for t in tokens[:start]) < 5:
+    if start < 2 or start == len(tokens) or any(t.kind not in _WORDISH for t in tokens[:start]) or max(len(t.text) for t in tokens[:start]) < 5:
         return range(0)
     return range(start, len(tokens))
 
