@@ -89,12 +89,14 @@ class MilitaryUnits:
         kinds: unit word -> entry id, longest first.
         not_places: words before 基地 that do not name a place.
         places: place names that name a unit's local office.
+        named: compact name of a unit known by a proper name -> entry id.
     """
 
     list_id: str
     kinds: tuple[tuple[str, str], ...]
     not_places: frozenset[str]
     places: frozenset[str]
+    named: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +113,7 @@ def military_units() -> MilitaryUnits:
         kinds=tuple(kinds),
         not_places=frozenset(fold(w) for w in data.get("not_places", [])),
         places=frozenset(fold(w) for w in data.get("places", [])),
+        named={fold(word).replace(" ", ""): str(target) for word, target in (data.get("named") or {}).items()},
     )
 
 
@@ -671,6 +674,26 @@ class Matcher:
         ):
             return []
         names = self._unit_names.get(units.list_id, {})
+        for variant in query_variants:
+            target = None if variant.legal_forms else units.named.get(variant.compact)
+            position = self.index.record_position(target) if target else None
+            if position is not None:
+                entry = self.entry(position)
+                if wanted is not None and entry.list not in wanted:
+                    return []
+                form = next((f for f in entry.names if f.kind == "official_ja"), entry.names[0])
+                return [
+                    MatchResult(
+                        entry=entry,
+                        score=UNIT_OF_SCORE,
+                        decision="match",
+                        form=form,
+                        query_variant=variant,
+                        entry_variant=variant,
+                        alignment=Alignment(UNIT_OF_SCORE, (), variant.tokens, ()),
+                        unit_of=variant.text,
+                    )
+                ]
         for variant in sorted(query_variants, key=lambda v: not v.truncated):  # the head of "AのB" comes first
             compact = variant.compact
             if variant.mode != "raw" or not compact or not all(is_han(ch) or is_kana(ch) or ch.isdigit() for ch in compact):
