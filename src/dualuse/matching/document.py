@@ -69,3 +69,48 @@ def ocr_letters(name: str) -> str | None:
 
     fixed = _MIXED_WORD.sub(fix, name)
     return fixed if fixed != name else None
+
+
+# legal-form words are long and typed in a hurry: a word this long or longer
+# one typo away from one of them is read as it
+LEGAL_WORD_MIN = 7
+
+
+@lru_cache(maxsize=1)
+def _legal_words() -> tuple[str, ...]:
+    # the curated forms of legal_forms.yaml only: rigour's table holds words of
+    # many languages one letter from English name words (institut, internationale)
+    data = yaml.safe_load(resources.files("dualuse.matching").joinpath("legal_forms.yaml").read_text(encoding="utf-8"))
+    words = {str(token) for form in data["latin"] + data.get("latin_leading", []) for token in form if len(str(token)) >= LEGAL_WORD_MIN and str(token).isalpha()}
+    return tuple(sorted(words))
+
+
+_WORD = re.compile(r"[A-Za-z]{%d,}" % LEGAL_WORD_MIN)
+
+
+def legal_form_spelling(name: str) -> str | None:
+    """The name with a misspelt legal-form word written right ("Corpoartion" -> "Corporation"), or None.
+
+    A Latin word of ``LEGAL_WORD_MIN`` letters or more that is not itself a
+    legal-form word and is one edit (optimal string alignment: a letter
+    changed, added, dropped or two neighbours swapped) from exactly one of
+    the legal-form words of ``legal_forms.yaml`` (its ``latin`` lists) is read
+    as that word, in the case it was written in.
+    """
+    from rapidfuzz.distance import OSA
+
+    words = _legal_words()
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.casefold()
+        if lower in words:
+            return word
+        close = [w for w in words if abs(len(w) - len(lower)) <= 1 and w[0] == lower[0] and OSA.distance(w, lower, score_cutoff=1) <= 1]
+        if len(close) != 1:
+            return word
+        right = close[0]
+        return right.upper() if word.isupper() else right.capitalize() if word[0].isupper() else right
+
+    fixed = _WORD.sub(fix, name)
+    return fixed if fixed != name else None

@@ -37,7 +37,7 @@ import yaml
 import numpy as np
 
 from dualuse.matching.analyze import NameVariant, analyze
-from dualuse.matching.document import ocr_letters, strip_label
+from dualuse.matching.document import legal_form_spelling, ocr_letters, strip_label
 from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
 
 from dualuse.matching.index import READING_KINDS, Candidates, IndexedVariant, NameIndex, initials_of
@@ -152,7 +152,8 @@ class MatchResult:
             ("Consignee:", "Messrs.", 收货人：), set aside before matching
             (:mod:`dualuse.matching.document`).
         ocr_read: the name as read with OCR's digits for letters read back
-            ("Techn0logies" -> "Technologies"), when that changed it.
+            ("Techn0logies" -> "Technologies") or a misspelt legal form
+            written right ("Corpoartion"), when that changed it.
         caveats: facts besides the name that say the party may be another
             entity (another country, another legal form, a generic
             government-body name without its country,
@@ -198,7 +199,7 @@ class MatchResult:
         if self.document_label:
             parts.append(f"the document's label \u201c{self.document_label}\u201d set aside")
         if self.ocr_read:
-            parts.append(f"digits read as the letters they resemble (OCR): \u201c{self.ocr_read}\u201d")
+            parts.append(f"read as \u201c{self.ocr_read}\u201d (digits for letters, as OCR misreads them, or a misspelt legal form)")
         if self.via:
             parts.append(f"(name form of the same organisation in {self.via})")
         if self.reading and self.reading.startswith("consonants "):
@@ -348,6 +349,9 @@ class Matcher:
         read = ocr_letters(name)
         if read is not None:
             name = read
+        spelt = legal_form_spelling(name)
+        if spelt is not None:
+            name = read = spelt
         query_variants = analyze(name)
         if not query_variants:
             return []

@@ -24,6 +24,7 @@ import re
 from functools import lru_cache
 
 from dualuse.matching.scripts import hangul_readings, is_hangul_syllable
+from dualuse.matching.wade_giles import wade_giles_readings
 from dualuse.matching.text import is_han, is_kana, loose_latin
 
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -134,7 +135,12 @@ def has_cjk(value: str) -> bool:
 
 def needs_reading(value: str) -> bool:
     """True when a name is written in a script compared with Latin names through a reading (Han, kana, Hangul)."""
-    return has_cjk(value) or any(is_hangul_syllable(ch) for ch in value) or any("\uff66" <= ch <= "\uff9f" for ch in value)
+    return (
+        has_cjk(value)
+        or any(is_hangul_syllable(ch) for ch in value)
+        or any("\uff66" <= ch <= "\uff9f" for ch in value)
+        or bool(wade_giles_readings(value))
+    )
 
 
 # Japanese legal forms and their short and bank-transfer notations, set aside before a name is read
@@ -154,7 +160,7 @@ def reading_input(value: str) -> str:
 
 
 def query_readings(value: str) -> tuple[str, ...]:
-    """Readings to compare a query with Latin names: Hepburn (kana or kanji), pinyin (Han without kana), Korean (Hangul).
+    """Readings to compare a query with Latin names: Hepburn (kana or kanji), pinyin (Han without kana), Korean (Hangul), pinyin of Wade-Giles (:mod:`dualuse.matching.wade_giles`).
 
     The name is read as :func:`reading_input` gives it; a katakana name in
     the bank-transfer notation (large ヤユヨ after an i-row kana) is also
@@ -162,6 +168,8 @@ def query_readings(value: str) -> tuple[str, ...]:
     """
     if any(is_hangul_syllable(ch) for ch in value):
         return hangul_readings(value)
+    if wade_giles_readings(value):
+        return wade_giles_readings(value)
     value = reading_input(value)
     if not has_cjk(value):
         return ()
