@@ -16,6 +16,10 @@ Positive kinds (the listed entry must be a ``match``):
 * ``word_order``: "NAME, LEGAL FORM" written legal form first ("Ltd. NAME" style: "Co., Ltd. ..." moved to the front).
 * ``typo``: two neighbouring letters swapped or a letter doubled in the longest word.
 
+Positive cases are matched with the entry's country, as a document gives the
+party's address (a generic body such as "Air Staff Office" is a match only
+with its country, :mod:`dualuse.matching.evidence`).
+
 Negative kind (the entry must not be a ``match``): ``foreign_entity``: the
 name's distinctive part with another country's legal form, matched with that
 other country.
@@ -53,6 +57,14 @@ def cases(entries) -> list[tuple[str, str, str, str | None, bool]]:
     """(kind, entry id, query, country, expected match)."""
     out = []
     for entry in entries:
+        country = entry.countries[0] if entry.countries else None
+        out.extend((k, i, q, country if e else c, e) for k, i, q, c, e in _cases_of(entry))
+    return out
+
+
+def _cases_of(entry) -> list[tuple[str, str, str, str | None, bool]]:
+    out = []
+    for entry in [entry]:
         latin = entry.name if LATIN.fullmatch(entry.name) else None
         country = entry.countries[0] if entry.countries else None
         if latin:
