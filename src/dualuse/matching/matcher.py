@@ -20,6 +20,14 @@ name compared without its address tail loses 2%. Country is supporting
 evidence: a query country that the entry lists adds 0.02, one that the entry
 does not list takes 0.05 off (entries without countries are not adjusted).
 
+Before analysis a label the document wrote before the name ("Consignee:",
+"Messrs.") is set aside, OCR's digits for letters are read back and a
+misspelt legal form is written right (:mod:`dualuse.matching.document`);
+against lists loaded by the user a name in Han, kana, Hangul or Wade-Giles
+is also compared through its readings, and an abjad name on its consonants
+(:mod:`dualuse.matching.scripts`, :mod:`dualuse.matching.wade_giles`). Each
+step is named in the explanation.
+
 A reference-list entry that is the same organisation as a legal-list entry
 (``same_as``, e.g. the National Defense Academy is both a Japanese military
 user and on the control list) is reported once, as the legal-list entry.
