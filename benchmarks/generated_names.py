@@ -20,9 +20,11 @@ Positive cases are matched with the entry's country, as a document gives the
 party's address (a generic body such as "Air Staff Office" is a match only
 with its country, :mod:`dualuse.matching.evidence`).
 
-Negative kind (the entry must not be a ``match``): ``foreign_entity``: the
+Negative kinds (the entry must not be a ``match``): ``foreign_entity``: the
 name's distinctive part with another country's legal form, matched with that
-other country.
+other country; ``another_business``: the name with a word of another line of
+business before its legal form ("X Foods Co., Ltd."), matched with the
+entry's country.
 
 Usage: python benchmarks/generated_names.py [--part tune|held-out|all]
 """
@@ -44,9 +46,14 @@ from dualuse.refdata import store  # noqa: E402
 ABBREVIATIONS = {"heavy": "HVY", "industries": "IND", "industry": "IND", "manufacturing": "MFG", "corporation": "CORP", "technology": "TECH",
                  "systems": "SYS", "vehicle": "VEH", "services": "SVC", "company": "CO", "limited": "LTD", "electric": "ELEC", "engineering": "ENG"}
 OCR = (("o", "0"), ("l", "1"), ("m", "rn"), ("s", "5"), ("i", "1"), ("e", "c"))
+# words naming another line of business: "X Foods Co., Ltd." is another company than "X Co., Ltd."
+OTHER_WORDS = ("Foods", "Textiles", "Real Estate", "Pharmaceutical", "Cosmetics", "Travel", "Insurance", "Apparel")
 FOREIGN = (("GmbH", "DE"), ("plc", "GB"), ("S.p.A.", "IT"), ("B.V.", "NL"), ("OOO", "RU"), ("Pty Ltd", "AU"))
 LATIN = re.compile(r"[A-Za-z0-9 .,&()'-]{6,}")
 LEGAL_TAIL = re.compile(r"[, ]+(Co\.?,? ?Ltd\.?|Ltd\.?|Inc\.?|Corporation|Corp\.?|LLC|Limited|Company|AG|GmbH|K\.K\.)$", re.I)
+
+
+NEGATIVE = ("foreign_entity", "another_business")
 
 
 def part_of(key: str) -> str:
@@ -58,7 +65,7 @@ def cases(entries) -> list[tuple[str, str, str, str | None, bool]]:
     out = []
     for entry in entries:
         country = entry.countries[0] if entry.countries else None
-        out.extend((k, i, q, country if e else c, e) for k, i, q, c, e in _cases_of(entry))
+        out.extend((k, i, q, country if e or k == "another_business" else c, e) for k, i, q, c, e in _cases_of(entry))
     return out
 
 
@@ -95,6 +102,8 @@ def _cases_of(entry) -> list[tuple[str, str, str, str | None, bool]]:
                     other = "BR"
                 if country:
                     out.append(("foreign_entity", entry.id, f"{core} {form}", other, False))
+                word = OTHER_WORDS[int(hashlib.sha256(entry.id.encode()).hexdigest(), 16) % len(OTHER_WORDS)]
+                out.append(("another_business", entry.id, f"{core} {word}{latin[tail.start():]}", None, False))
         for form in entry.names:
             if form.kind == "kana" and len(form.value) >= 4:
                 import jaconv
@@ -128,8 +137,8 @@ def main() -> int:
     for (part, kind), c in sorted(table.items()):
         print(f"{part:9} {kind:15} {c['rows']:5d} {c['ok']:8d}")
     for part in ("tune", "held-out"):
-        pos = [c for (p, k), c in table.items() if p == part and k != "foreign_entity"]
-        neg = [c for (p, k), c in table.items() if p == part and k == "foreign_entity"]
+        pos = [c for (p, k), c in table.items() if p == part and k not in NEGATIVE]
+        neg = [c for (p, k), c in table.items() if p == part and k in NEGATIVE]
         rows, ok = sum(c["rows"] for c in pos), sum(c["ok"] for c in pos)
         nrows, nok = sum(c["rows"] for c in neg), sum(c["ok"] for c in neg)
         if rows:
