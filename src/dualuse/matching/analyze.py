@@ -456,7 +456,8 @@ def _parenthetical_names(prepared: str, vocab: Vocabulary) -> list[str]:
     both halves become variants. "japan aerospace exploration agency (jaxa)"
     carries its acronym: the name without it becomes a variant. A country
     in parentheses ("mitsui & co. (u.s.a.)", "三菱电机(中国)") names a
-    subsidiary and is kept.
+    subsidiary and is kept; a city ("lenovo (beijing) co., ltd.", "联想(北京)")
+    is set aside like an address (``address_words.yaml``).
     """
     names: list[str] = []
     for match in _PARENTHESES.finditer(prepared):
@@ -469,6 +470,9 @@ def _parenthetical_names(prepared: str, vocab: Vocabulary) -> list[str]:
             inside == c for c in vocab.cjk_countries
         )
         if is_country:
+            continue
+        if inside.replace(" ", "") in vocab.address_places or inside in vocab.cjk_places:
+            names.append(outside)  # a city: where the company is registered, set aside like an address
             continue
         if _script(inside) != _script(outside) and _script(inside) != "other":
             names.extend([outside, inside])

@@ -56,7 +56,10 @@ def legal_form_conflict(query: NameVariant, entry_variant: NameVariant, entry: L
         if countries and entry.countries and not countries & set(entry.countries):
             return f"the legal form “{form}” is one of {', '.join(sorted(countries))} law; the entry is of {', '.join(entry.countries)}"
     theirs = _classes(entry_variant.legal_forms, vocab)
+    their_kinds = {kind for _, kind, _ in theirs}
     for form, kind, countries in mine:
+        if kind in their_kinds:
+            continue  # the entry's name has this kind of legal form too ("X AG Fund I L.P.")
         for other, other_kind, other_countries in theirs:
             same_system = not countries or not other_countries or bool(countries & other_countries)
             if kind != other_kind and same_system:

@@ -20,6 +20,14 @@ name compared without its address tail loses 2%. Country is supporting
 evidence: a query country that the entry lists adds 0.02, one that the entry
 does not list takes 0.05 off (entries without countries are not adjusted).
 
+Before analysis a label the document wrote before the name ("Consignee:",
+"Messrs.") is set aside, OCR's digits for letters are read back and a
+misspelt legal form is written right (:mod:`dualuse.matching.document`);
+against lists loaded by the user a name in Han, kana, Hangul or Wade-Giles
+is also compared through its readings, and an abjad name on its consonants
+(:mod:`dualuse.matching.scripts`, :mod:`dualuse.matching.wade_giles`). Each
+step is named in the explanation.
+
 A reference-list entry that is the same organisation as a legal-list entry
 (``same_as``, e.g. the National Defense Academy is both a Japanese military
 user and on the control list) is reported once, as the legal-list entry.
@@ -37,13 +45,15 @@ import yaml
 import numpy as np
 
 from dualuse.matching.analyze import NameVariant, analyze
+from dualuse.matching.document import legal_form_spelling, ocr_letters, strip_label
 from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
 
 from dualuse.matching.index import READING_KINDS, Candidates, IndexedVariant, NameIndex, initials_of
-from dualuse.matching.readings import has_cjk, query_readings, record_readings
+from dualuse.matching.readings import has_cjk, needs_reading, query_readings, record_readings
+from dualuse.matching.scripts import consonant_key, is_abjad_name
 from dualuse.matching.text import is_han, is_kana
 from dualuse.matching.records import FORM_KINDS, ExternalList, NameRecord, record_entry
-from dualuse.matching.score import Alignment, align
+from dualuse.matching.score import Alignment, align, is_series_pair
 from dualuse.matching.text import fold_characters, nfkc
 from dualuse.matching.vocabulary import vocabulary
 from dualuse.models.reference import LEGAL_LISTS, ListEntry, NameForm
@@ -72,6 +82,10 @@ MAX_RELATED = 12
 STAGE2_RECORDS = 12
 STAGE2_FLOOR = 0.45
 STAGE2_PAIRS = 3
+# An abjad name (Arabic, Hebrew, Thai) whose consonants are those of a Latin
+# name form: the script writes no short vowels, so this is all the evidence
+# there is (:meth:`Matcher._consonant_matches`).
+CONSONANT_SCORE = 0.88
 
 
 @dataclass(frozen=True)
@@ -83,12 +97,14 @@ class MilitaryUnits:
         kinds: unit word -> entry id, longest first.
         not_places: words before 基地 that do not name a place.
         places: place names that name a unit's local office.
+        named: compact name of a unit known by a proper name -> entry id.
     """
 
     list_id: str
     kinds: tuple[tuple[str, str], ...]
     not_places: frozenset[str]
     places: frozenset[str]
+    named: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +121,7 @@ def military_units() -> MilitaryUnits:
         kinds=tuple(kinds),
         not_places=frozenset(fold(w) for w in data.get("not_places", [])),
         places=frozenset(fold(w) for w in data.get("places", [])),
+        named={fold(word).replace(" ", ""): str(target) for word, target in (data.get("named") or {}).items()},
     )
 
 
@@ -139,6 +156,12 @@ class MatchResult:
             parent; ``subsidiary``: this entry is its subsidiary).
         reading: the generated reading (pinyin, romaji) of the query that
             matched, when the query was compared through it.
+        document_label: a label the document wrote before the name
+            ("Consignee:", "Messrs.", 收货人：), set aside before matching
+            (:mod:`dualuse.matching.document`).
+        ocr_read: the name as read with OCR's digits for letters read back
+            ("Techn0logies" -> "Technologies") or a misspelt legal form
+            written right ("Corpoartion"), when that changed it.
         caveats: facts besides the name that say the party may be another
             entity (another country, another legal form, a generic
             government-body name without its country,
@@ -161,6 +184,8 @@ class MatchResult:
     relation: str | None = None
     caveats: tuple[str, ...] = ()
     reading: str | None = None
+    document_label: str | None = None
+    ocr_read: str | None = None
 
     @property
     def partial(self) -> bool:
@@ -179,9 +204,18 @@ class MatchResult:
                 f"(\u201c{self.unit_of}\u201d)"
             )
         parts = [f"matched the {self.form.kind.replace('_', ' ')} form \u201c{self.form.value}\u201d"]
+        if self.document_label:
+            parts.append(f"the document's label \u201c{self.document_label}\u201d set aside")
+        if self.ocr_read:
+            parts.append(f"read as \u201c{self.ocr_read}\u201d (digits for letters, as OCR misreads them, or a misspelt legal form)")
         if self.via:
             parts.append(f"(name form of the same organisation in {self.via})")
-        if self.reading:
+        if self.reading and self.reading.startswith("consonants "):
+            parts.append(
+                f"the name compared through its consonants \u201c{self.reading.split(' ', 1)[1]}\u201d"
+                " (its script writes no short vowels)"
+            )
+        elif self.reading:
             parts.append(f"the name compared through its reading \u201c{self.reading}\u201d")
         if self.query_variant.compact and self.query_variant.compact == self.entry_variant.compact:
             parts.append("same name apart from spacing, punctuation or legal form")
@@ -194,6 +228,9 @@ class MatchResult:
         if same:
             # concept tokens of one term ("heavy industry" from 重工) share their surface: say it once
             parts.append("agreeing: " + ", ".join(dict.fromkeys(same)))
+        series = [f"{'+'.join(t.surface for t in q)}/{'+'.join(t.surface for t in e)}" for q, e, sim in pairs if sim < 1.0 and is_series_pair(q, e)]
+        if series:
+            parts.append("only the series number differs (" + ", ".join(series) + "): another fund or trust of the same series")
         if self.alignment.query_extra:
             parts.append("only in the query: " + ", ".join(dict.fromkeys(t.surface for t in self.alignment.query_extra)))
         if self.alignment.entry_extra:
@@ -265,6 +302,7 @@ class Matcher:
                         if variant.compact:
                             self._unit_names[record.list].setdefault(variant.compact, set()).add(position)
         self._twin_list_of: dict[str, set[str]] | None = None
+        self._consonant_keys: dict[str, list[tuple[int, str]]] | None = None
         # list of each record, as codes, to restrict stage 1 to the wanted lists
         self._list_codes: dict[str, int] = {}
         self._record_list = np.array(
@@ -315,16 +353,38 @@ class Matcher:
             Results with score >= ``floor``, at most ``limit``.
         """
         wanted = set(lists) if lists is not None else None
+        name, label = strip_label(name)
+        read = ocr_letters(name)
+        if read is not None:
+            name = read
+        spelt = legal_form_spelling(name)
+        if spelt is not None:
+            name = read = spelt
         query_variants = analyze(name)
         if not query_variants:
             return []
+        results = self._match(name, query_variants, country, wanted, limit, floor)
+        if label is not None or read is not None:
+            results = [replace(r, document_label=label, ocr_read=read) for r in results]
+        return results
+
+    def _match(
+        self,
+        name: str,
+        query_variants: tuple[NameVariant, ...],
+        country: str | None,
+        wanted: set[str] | None,
+        limit: int,
+        floor: float | None,
+    ) -> list[MatchResult]:
+        """:meth:`match` on the analysed name (a document label already set aside)."""
         # a Chinese or Japanese name is also compared through its readings with
         # the other lists' Latin names (山田太郎 = "Yamada Taro", 习近平 = "Xi Jinping")
         readings: dict[int, str] = {}
         found = self.index.search(query_variants)
         if wanted is not None:
             found = self._restricted(found, wanted)
-        if len(self.index.records) > self._packaged and has_cjk(name) and not (found.approx.size and found.approx.max() >= self.match_threshold):
+        if len(self.index.records) > self._packaged and needs_reading(name) and not (found.approx.size and found.approx.max() >= self.match_threshold):
             # readings only when the name as written finds nothing close: they cost a
             # dictionary lookup and a second search
             native = len(query_variants)
@@ -343,6 +403,8 @@ class Matcher:
                     np.concatenate((found.approx, more.approx)),
                 )
         best: dict[int, _Best] = {}
+        if len(self.index.records) > self._packaged and is_abjad_name(name):
+            self._consonant_matches(name, query_variants[0], wanted, best)
         for variant_id, query_position in self._shortlist(found, query_variants) + self._segment_names(query_variants, wanted):
             indexed = self.index.variant(variant_id)
             if query_position in readings and (indexed.record_index < self._packaged or indexed.form[1] in READING_KINDS):
@@ -411,6 +473,37 @@ class Matcher:
             ranked = sorted([*units, *(r for r in ranked if r.entry.id not in named)], key=lambda r: (-r.score, r.entry.id))
         ranked = ranked[:limit]
         return ranked + self._related(ranked, wanted)
+
+    def _consonant_matches(self, name: str, query_variant: NameVariant, wanted: set[str] | None, best: dict[int, "_Best"]) -> None:
+        """Records of the other lists whose Latin name has the consonants of an abjad name (محمد علي = "Mohamed Ali").
+
+        Arabic, Hebrew and Thai spellings do not write (all) vowels, so their
+        transliteration shares no letter trigram with the Latin spelling;
+        such a name is compared by :func:`~dualuse.matching.scripts.consonant_key`
+        with every Latin name form of the external lists (keys built on first
+        use), scoring ``CONSONANT_SCORE``; the explanation gives the key.
+        """
+        key = consonant_key(name)
+        if not key:
+            return
+        if self._consonant_keys is None:
+            self._consonant_keys = {}
+            for position in range(self._packaged, len(self.index.records)):
+                for value, kind in self.index.records[position].forms:
+                    if value.isascii() and (value_key := consonant_key(value)):
+                        self._consonant_keys.setdefault(value_key, []).append((position, value))
+        for position, value in self._consonant_keys.get(key, [])[:STAGE2_RECORDS]:
+            record = self.index.records[position]
+            if wanted is not None and record.list not in wanted:
+                continue
+            entry_variant = analyze(value)[0]
+            variant_ids = [int(v) for v in self.index.variants_with_compact(entry_variant.compact) if int(self.index.var_record[v]) == position]
+            if not variant_ids:
+                continue
+            indexed = self.index.variant(variant_ids[0])
+            pairs = ((query_variant.tokens, indexed.variant.tokens, CONSONANT_SCORE),)
+            alignment = Alignment(CONSONANT_SCORE, pairs, (), ())
+            best[position] = _Best(CONSONANT_SCORE, indexed, query_variant, alignment, (), CONSONANT_SCORE, f"consonants {key}")
 
     def _segment_names(self, query_variants: tuple[NameVariant, ...], wanted: set[str] | None) -> list[tuple[int, int]]:
         """Pairs for names that are one comma-separated part of the query ("NIDS" in "NIDS, Ministry of Defense").
@@ -593,6 +686,26 @@ class Matcher:
         ):
             return []
         names = self._unit_names.get(units.list_id, {})
+        for variant in query_variants:
+            target = None if variant.legal_forms else units.named.get(variant.compact)
+            position = self.index.record_position(target) if target else None
+            if position is not None:
+                entry = self.entry(position)
+                if wanted is not None and entry.list not in wanted:
+                    return []
+                form = next((f for f in entry.names if f.kind == "official_ja"), entry.names[0])
+                return [
+                    MatchResult(
+                        entry=entry,
+                        score=UNIT_OF_SCORE,
+                        decision="match",
+                        form=form,
+                        query_variant=variant,
+                        entry_variant=variant,
+                        alignment=Alignment(UNIT_OF_SCORE, (), variant.tokens, ()),
+                        unit_of=variant.text,
+                    )
+                ]
         for variant in sorted(query_variants, key=lambda v: not v.truncated):  # the head of "AのB" comes first
             compact = variant.compact
             if variant.mode != "raw" or not compact or not all(is_han(ch) or is_kana(ch) or ch.isdigit() for ch in compact):

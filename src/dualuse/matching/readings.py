@@ -14,7 +14,8 @@ name written in Han characters or kana is also compared through its reading:
 * :func:`pinyin` - Mandarin, by pypinyin (MIT), one syllable per character,
   given names glued as they are written in Latin ("xi jinping").
 * :func:`query_readings` / :func:`record_readings` - the readings the
-  matcher adds to a query and to a record of an external list.
+  matcher adds to a query and to a record of an external list; a Korean
+  query in Hangul is read by :func:`dualuse.matching.scripts.hangul_readings`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from dualuse.matching.scripts import hangul_readings, is_hangul_syllable
+from dualuse.matching.wade_giles import wade_giles_readings
 from dualuse.matching.text import is_han, is_kana, loose_latin
 
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -130,11 +133,56 @@ def has_cjk(value: str) -> bool:
     return any(is_han(ch) or is_kana(ch) for ch in value)
 
 
+def needs_reading(value: str) -> bool:
+    """True when a name is written in a script compared with Latin names through a reading (Han, kana, Hangul)."""
+    return (
+        has_cjk(value)
+        or any(is_hangul_syllable(ch) for ch in value)
+        or any("\uff66" <= ch <= "\uff9f" for ch in value)
+        or bool(wade_giles_readings(value))
+    )
+
+
+# Japanese legal forms and their short and bank-transfer notations, set aside before a name is read
+_JA_FORMS_TO_DROP = re.compile(r"株式会社|有限会社|合同会社|合名会社|合資会社|\((?:株|有|合|同|名|資)\)|(?:カ|ユ|ド)\)|\((?:カ|ユ|ド)(?![\u30a0-\u30ff]*\))")
+# the bank-transfer notation writes small ャュョ as large ヤユヨ (シヨ for ショ)
+_LARGE_YOON = re.compile(r"(?<=[キシチニヒミリギジビピ])[ヤユヨ]")
+_SMALL = str.maketrans("ヤユヨ", "ャュョ")
+
+
+def reading_input(value: str) -> str:
+    """The name as a reader should see it: NFKC (half-width kana), variant kanji folded (髙 -> 高), legal forms set aside."""
+    from dualuse.matching.text import nfkc
+    from dualuse.matching.vocabulary import vocabulary
+
+    text = vocabulary().folds.before_fold(nfkc(value))
+    return " ".join(_JA_FORMS_TO_DROP.sub(" ", text).split())
+
+
 def query_readings(value: str) -> tuple[str, ...]:
-    """Readings to compare a CJK query with Latin names: Hepburn (kana or kanji), pinyin (Han without kana)."""
+    """Readings to compare a query with Latin names: Hepburn (kana or kanji), pinyin (Han without kana), Korean (Hangul), pinyin of Wade-Giles (:mod:`dualuse.matching.wade_giles`).
+
+    The name is read as :func:`reading_input` gives it; a katakana name in
+    the bank-transfer notation (large ヤユヨ after an i-row kana) is also
+    read with them small (ｼﾖ = ショ).
+    """
+    if any(is_hangul_syllable(ch) for ch in value):
+        return hangul_readings(value)
+    if wade_giles_readings(value):
+        return wade_giles_readings(value)
+    value = reading_input(value)
     if not has_cjk(value):
         return ()
     found: list[str] = list(romaji(value))
+    if _LARGE_YOON.search(value):
+        value = _LARGE_YOON.sub(lambda m: m.group(0).translate(_SMALL), value)
+        found.extend(romaji(value))
+    if any("\u30a1" <= ch <= "\u30fa" for ch in value):
+        # a Japanese word in katakana (bank notation, half-width forms) read as
+        # one loanword ("Tanakashouji"): read in hiragana too, split into words
+        import jaconv
+
+        found.extend(romaji(jaconv.kata2hira(value)))
     if not any(is_kana(ch) for ch in value):
         found.append(pinyin(value))
         glued = person_pinyin(value) if 2 <= len(value) <= 4 and all(is_han(ch) for ch in value) else ""

@@ -16,6 +16,8 @@ Token similarity (``token_similarity``):
 
 * equal text: 1.0; equal loose key (long vowels, voicing marks): 0.95;
 * an abbreviation (``hvy``/``heavy``, ``eng``/``engineering``): 0.85;
+* a doubled or dropped doubled letter (``uun``/``un``): 0.95, short words too;
+  two neighbouring letters exchanged (``Appel``/``Apple``): 0.9;
 * a typo (optimal-string-alignment distance 1 for words of 4-7 letters, up
   to 2 from 8 letters): ``1 - d / (length + 1)``; codes (three letters or
   fewer, consonant clusters: ``NOK`` is not ``NOF``) must be equal, and a
@@ -27,6 +29,14 @@ Token similarity (``token_similarity``):
 * Han characters must be equal; where exactly one Han character differs
   on both sides of names of six or more characters and the two look alike
   (same radical: 械/槭), the pair earns half credit.
+
+Series designators (a trailing roman numeral, number or numbered code:
+"Partners V", "Trust 2004-1", "Trust 2005-AR16") that differ while every
+other word of both names agrees are paired with ``SERIES_SIMILARITY``: the
+names are another fund or trust of one series, which screening treats as
+the same party family (nomenklatura's name_bench labels them matches); the
+explanation says so. A series designator on one side only weighs like a
+generic word.
 
 Acronyms are aligned to the run of words they abbreviate (``MHI`` with
 "Mitsubishi Heavy Industries", ``D&NS`` with "Defense & National Security").
@@ -70,6 +80,16 @@ HAN_SUBSTITUTION_CREDIT = 0.5
 # another word that agrees exactly (see ``align``).
 SHORT_TYPO_LENGTH = 4
 MERGED_SIMILARITY = 0.95
+TRANSPOSITION_SIMILARITY = 0.9
+_DOUBLED = re.compile(r"(.)\1+")
+SERIES_SIMILARITY = 0.9
+# weight of a series designator that only one side has (like a generic word's)
+SERIES_LONE_WEIGHT = 1.0
+_ROMAN = re.compile(r"^(?=[ivxl])(x{0,3}|xl|l)(ix|iv|v?i{0,3})$")
+# roman numerals that are also syllables of personal names (Zhang Wei Li):
+# series numbers only beside a numeral that is not one
+_NUMERAL_SYLLABLES = frozenset({"li", "xi"})
+_NUMBERED_CODE = re.compile(r"^[a-z]{0,3}\d+[a-z]{0,2}$")
 _CONNECTORS = frozenset({"of", "for", "the", "and", "&", "de"})
 _WORDISH = frozenset({"word", "num"})
 
@@ -152,6 +172,9 @@ def token_similarity(a: Token, b: Token) -> float:
         return 0.0
     if a.loose == b.loose and len(a.loose) >= 2 and (a.kind == "kana" or not (_is_code(a) or _is_code(b))):
         return LOOSE_SIMILARITY
+    if a.kind == "word" and _undoubled(a.text) == _undoubled(b.text) and len(_undoubled(a.text)) >= 2 and _VOWELS & set(a.text):
+        # a doubled or dropped letter in a short word ("Jong-uun" for "Jong-un") is a typing error, not another code
+        return LOOSE_SIMILARITY
     if a.kind == "word" and (_is_abbreviation(a.text, b.text) or _is_abbreviation(b.text, a.text)):
         return ABBREVIATION_SIMILARITY
     related = RELATED_TOKENS.get((a.text, b.text))
@@ -178,7 +201,22 @@ def token_similarity(a: Token, b: Token) -> float:
         distance = min(distance, OSA.distance(a.surface.lower(), b.surface.lower(), score_cutoff=limit))
     if distance > limit:
         return 0.0
+    if distance == 1 and _swapped(a.text, b.text):
+        # two neighbouring letters typed the other way round ("Appel"): every letter is there
+        return TRANSPOSITION_SIMILARITY
     return 1.0 - distance / (max(longer, len(a.text), len(b.text)) + 1)
+
+
+def _undoubled(text: str) -> str:
+    return _DOUBLED.sub(r"\1", text)
+
+
+def _swapped(a: str, b: str) -> bool:
+    """``b`` is ``a`` with two neighbouring letters exchanged."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 def _is_code(token: Token) -> bool:
@@ -220,6 +258,30 @@ def _merges(
                 found.append(pair)
                 break
     return found
+
+
+def is_series_designator(token: Token) -> bool:
+    """A roman numeral (i-lxxxix), a number or a numbered code ("ar16") that can number one of a series."""
+    if token.kind == "num":
+        return True
+    if token.kind != "word" or token.concept:
+        return False
+    return bool(_ROMAN.match(token.text) or _NUMBERED_CODE.match(token.text))
+
+
+def _series_run(tokens: Sequence[Token]) -> range:
+    """Indices of the trailing series designators, after at least two other Latin words or numbers, one of five letters or more (else empty)."""
+    start = len(tokens)
+    while start > 0 and is_series_designator(tokens[start - 1]):
+        start -= 1
+    if start < 2 or start == len(tokens) or any(t.kind not in _WORDISH for t in tokens[:start]) or max(len(t.text) for t in tokens[:start]) < 5:
+        return range(0)
+    return range(start, len(tokens))
+
+
+def is_series_pair(q_tokens: Sequence[Token], e_tokens: Sequence[Token]) -> bool:
+    """The two sides of an aligned pair are series designators (for explanations)."""
+    return bool(q_tokens) and bool(e_tokens) and all(is_series_designator(t) for t in (*q_tokens, *e_tokens))
 
 
 def _initial(token: Token) -> str:
@@ -393,12 +455,32 @@ def align(query: NameVariant, entry: NameVariant, weight: WeightFn) -> Alignment
         used_e.add(e_han[0])
         pairs.append(((q_han[0],), (e_han[0],), HAN_SUBSTITUTION_CREDIT))
 
+    # Series designators: differing ones paired when all else agrees, a lone one weighs little.
+    q_series, e_series = _series_run(q_tokens), _series_run(e_tokens)
+    q_open = [i for i in q_series if i not in used_q]
+    e_open = [j for j in e_series if j not in used_e]
+    rest_agrees = all(i in used_q for i in range(len(q_tokens)) if i not in q_series) and all(
+        j in used_e for j in range(len(e_tokens)) if j not in e_series
+    )
+    lone: list[Token] = []
+    if rest_agrees and (q_open or e_open):
+        if q_open and e_open and not all(t.text in _NUMERAL_SYLLABLES for t in (q_tokens[q_open[-1]], e_tokens[e_open[-1]])):
+            used_q.update(q_open)
+            used_e.update(e_open)
+            pairs.append((tuple(q_open), tuple(e_open), SERIES_SIMILARITY))
+        else:
+            q_weights = [min(w, SERIES_LONE_WEIGHT) if i in q_open else w for i, w in enumerate(q_weights)]
+            e_weights = [min(w, SERIES_LONE_WEIGHT) if j in e_open else w for j, w in enumerate(e_weights)]
+            lone = [q_tokens[i] for i in q_open] + [e_tokens[j] for j in e_open]
+
     total = sum(q_weights) + sum(e_weights)
     if total <= 0:
         return Alignment(0.0, (), q_tokens, e_tokens)
     order_factor = _han_order_factor([(qs[0], es[0]) for qs, es, _ in pairs if len(qs) == len(es) == 1 and q_tokens[qs[0]].kind == "han"])
     gained = sum(sim * (sum(q_weights[i] for i in qs) + sum(e_weights[j] for j in es)) for qs, es, sim in pairs)
     penalty = _unmatched_penalty(q_tokens, used_q) * _unmatched_penalty(e_tokens, used_e) * order_factor
+    for token in lone:  # a lone series designator costs what a generic word costs
+        penalty *= UNMATCHED_PENALTY["generic"] / UNMATCHED_PENALTY.get(token.role, UNMATCHED_PENALTY["normal"])
     return Alignment(
         score=min(1.0, gained / total) * penalty,
         pairs=tuple((tuple(q_tokens[i] for i in qs), tuple(e_tokens[j] for j in es), sim) for qs, es, sim in pairs),

@@ -84,6 +84,7 @@ class Vocabulary:
     legal_form_classes: dict[str, tuple[str, frozenset[str]]]
     government_latin: frozenset[str]
     government_cjk: tuple[str, ...]
+    cjk_places: frozenset[str] = frozenset()
 
 
 def _by_first_token(forms: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -199,6 +200,7 @@ def vocabulary() -> Vocabulary:
         address_suffixes=tuple(str(s).lstrip("-") for s in address["suffixes"]),
         address_words=frozenset(str(w) for w in address["words"]),
         address_places=frozenset(str(w) for w in address["places"]),
+        cjk_places=frozenset(fold_cjk(str(w)) for w in address.get("cjk_places", [])),
         cjk_address_markers=tuple(fold_cjk(str(m)) for m in address["cjk_markers"]),
         site_words=frozenset(str(w) for w in address["site_words"]),
         latin_forms_by_first=_by_first_token(latin_forms),
