@@ -40,6 +40,7 @@ from dualuse.matching.analyze import NameVariant, analyze
 from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
 
 from dualuse.matching.index import READING_KINDS, Candidates, IndexedVariant, NameIndex, initials_of
+from dualuse.matching import index_store
 from dualuse.matching.readings import has_cjk, query_readings, record_readings
 from dualuse.matching.text import is_han, is_kana
 from dualuse.matching.records import FORM_KINDS, ExternalList, NameRecord, record_entry
@@ -254,16 +255,11 @@ class Matcher:
         self._packaged = len(all_records)
         all_records.extend(_with_readings(record) for record in records)
         # aliases are learnt from the packaged entries only (they come first)
-        self.index = NameIndex(all_records, learn=len(self.entries) if learn_aliases else False)
+        # built once per list content and engine version, then loaded from disk (dualuse.artefacts)
+        self.index = index_store.load_or_build(all_records, learn=len(self.entries) if learn_aliases else False)
         self.match_threshold = match_threshold
         self.review_threshold = review_threshold
-        self._unit_names: dict[str, dict[str, set[int]]] = {list_id: {} for list_id in UNIT_LISTS}
-        for position, record in enumerate(self.index.records):
-            if record.list in UNIT_LISTS:
-                for value, _ in record.forms:
-                    for variant in analyze(value):
-                        if variant.compact:
-                            self._unit_names[record.list].setdefault(variant.compact, set()).add(position)
+        self._unit_names: dict[str, dict[str, set[int]]] = index_store.derived(self.index, "unit-names", self._find_unit_names)
         self._twin_list_of: dict[str, set[str]] | None = None
         # list of each record, as codes, to restrict stage 1 to the wanted lists
         self._list_codes: dict[str, int] = {}
@@ -275,6 +271,17 @@ class Matcher:
             for i, record in enumerate(self.index.records)
             if record.parents
         }
+
+    def _find_unit_names(self) -> dict[str, dict[str, set[int]]]:
+        """``{unit list: {compact key: record positions}}`` of the military-unit lists."""
+        unit_names: dict[str, dict[str, set[int]]] = {list_id: {} for list_id in UNIT_LISTS}
+        for position, record in enumerate(self.index.records):
+            if record.list in UNIT_LISTS:
+                for value, _ in record.forms:
+                    for variant in analyze(value):
+                        if variant.compact:
+                            unit_names[record.list].setdefault(variant.compact, set()).add(position)
+        return unit_names
 
     def entry(self, record_index: int) -> ListEntry:
         """The :class:`ListEntry` of an indexed record (built on demand for external lists)."""

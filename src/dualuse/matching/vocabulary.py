@@ -161,7 +161,18 @@ def latin_tokens(form: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    """Load and cache the vocabulary (raises ``yaml.YAMLError`` on a malformed file)."""
+    """Load and cache the vocabulary (raises ``yaml.YAMLError`` on a malformed file).
+
+    Built from the packaged YAML files, CLDR (babel) and rigour once per
+    engine version (their contents and versions are in the engine key), then
+    read from the artefact cache (:mod:`dualuse.artefacts`).
+    """
+    from dualuse.artefacts import cached
+
+    return cached("vocabulary", "", _build_vocabulary)
+
+
+def _build_vocabulary() -> Vocabulary:
     legal = _read("legal_forms.yaml")
     terms = _read("terms.yaml")
     address = _read("address_words.yaml")
