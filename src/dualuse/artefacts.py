@@ -53,7 +53,7 @@ ENV_VAR = "DUALUSE_ARTEFACTS"
 # Bump when the stored layout changes (independently of the code hash).
 SCHEMA = 1
 # Subpackages whose source (and packaged YAML/JSON vocabularies) build cached artefacts.
-ENGINE_PACKAGES = ("matching", "classification", "text", "refdata", "models", "values")
+ENGINE_PACKAGES = ("matching", "classification", "text", "refdata", "models", "values", "rules", "input")
 _LIBRARIES = ("numpy", "rapidfuzz", "opencc", "babel", "rigour", "pydantic", "pypinyin", "cutlet", "jaconv", "anyascii")
 _OBJECT = "object.pickle"
 

@@ -58,6 +58,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from dualuse.classification.codes import is_code, normalise_code
 from dualuse.classification.goods import GoodsEvidence, GoodsReader
@@ -306,6 +307,34 @@ class _Match:
 
 
 # --------------------------------------------------------------------------- search
+
+
+def cached_search(data_dir: str | Path | None = None) -> "CatalogueSearch":
+    """The :class:`CatalogueSearch` of a data directory (default: the packaged data), cached on disk.
+
+    Built from the directory's ``catalogue.jsonl``, ``hs6.json`` and
+    ``reference_text.jsonl`` once per content of those files and engine
+    version, then loaded (:mod:`dualuse.artefacts`).
+
+    Raises:
+        FileNotFoundError: the catalogue or HS file is missing.
+    """
+    from dualuse.artefacts import cached, digest_parts
+    from dualuse.refdata import store
+
+    parts: list[bytes] = []
+    for name in (store.CATALOGUE, store.HS6, store.REFERENCE_TEXT):
+        try:
+            parts.append(store.read_bytes(name, data_dir))
+        except FileNotFoundError:
+            if name != store.REFERENCE_TEXT:
+                raise
+            parts.append(b"\0missing")
+    return cached(
+        "catalogue-search",
+        digest_parts(parts),
+        lambda: CatalogueSearch(store.load_catalogue(data_dir), store.load_hs6(data_dir), store.load_reference_texts(data_dir)),
+    )
 
 
 class CatalogueSearch:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from dualuse import yamlio
 
 from dualuse.text.fold import fold_cjk
 
@@ -62,7 +62,7 @@ class _Concept:
 
 @lru_cache(maxsize=1)
 def _concepts() -> tuple[_Concept, ...]:
-    data = yaml.safe_load(resources.files("dualuse.classification").joinpath("terminology.yaml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(resources.files("dualuse.classification").joinpath("terminology.yaml").read_text(encoding="utf-8"))
     out = [_Concept((zh,), (en.lower(),), (ja,), True, symbol) for zh, en, ja, symbol in data["elements"]]
     for zh, en, ja in data["terms"]:
         out.append(_Concept(tuple(zh.split("|")), tuple(e.lower() for e in en.split("|")), tuple(ja.split("|")), False))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from dualuse import yamlio
 
 import numpy as np
 
@@ -95,7 +95,7 @@ class MilitaryUnits:
 @lru_cache(maxsize=1)
 def military_units() -> MilitaryUnits:
     """Load ``military_units.yaml`` once."""
-    data = yaml.safe_load(resources.files("dualuse.matching").joinpath("military_units.yaml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(resources.files("dualuse.matching").joinpath("military_units.yaml").read_text(encoding="utf-8"))
 
     def fold(text: str) -> str:
         return fold_characters(nfkc(str(text)).casefold(), vocabulary().folds)

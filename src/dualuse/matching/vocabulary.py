@@ -21,6 +21,8 @@ import json
 
 import yaml
 
+from dualuse import yamlio
+
 from dualuse.matching.text import CharacterFolds, fold_characters, latinise, nfkc, split_camel
 
 
@@ -118,7 +120,7 @@ def _rigour_forms() -> list[str]:
 
 
 def _read(name: str) -> dict:
-    return yaml.safe_load(resources.files("dualuse.matching").joinpath(name).read_text(encoding="utf-8"))
+    return yamlio.safe_load(resources.files("dualuse.matching").joinpath(name).read_text(encoding="utf-8"))
 
 
 # Locales whose one-word country names are country words too ("Schweiz",
