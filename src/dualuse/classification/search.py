@@ -580,19 +580,31 @@ class CatalogueSearch:
         needed = tuple(dict.fromkeys(n for c in live for n in c.needed))
         return Lookup(query, "hs_code", status, tuple(live[:limit]), why, needed if status == "needs_parameters" else (), day)
 
+    def _hs_text_matches(self, text: str) -> tuple[tuple[int, float], ...]:
+        """``(entry index, cover)`` of the entries whose names match an HS 2022 description, in rank order.
+
+        A pure function of ``text`` (a batch meets the same few thousand HS
+        descriptions again and again): computed once per search instance.
+        """
+        cache = self.__dict__.setdefault("_hs_text_cache", {})
+        found = cache.get(text)
+        if found is None:
+            _, terms = query_terms(text)
+            plain = {t.lstrip("~?^") for t in terms}
+            ceiling = sum(self._idf.get(t, UNKNOWN_TERM_IDF) for t in plain) or 1.0
+            matches = []
+            for m, _ in self._rank(terms, term_elements(terms)):
+                cover = sum(self._idf[t] for t in plain & self._name_terms[m.index]) / ceiling  # the item *names*, not their HS texts
+                if cover >= HS_TEXT_SCORE:
+                    matches.append((m.index, cover))
+            found = cache[text] = tuple(matches)
+        return found
+
     def _hs_prefix_without_lines(self, query: str, digits: str, limit: int, day: dt.date, given: dict) -> Lookup:
         """A 6/8-digit HS code under which no entry lists a line: its heading and its HS 2022 description decide."""
         text = self.hs6.get(digits[:6]) or self.hs6.get(digits[:4]) or ""
         heading = digits[:4]
-        ranked: list[tuple[int, float]] = []
-        if text:
-            _, terms = query_terms(text)
-            plain = {t.lstrip("~?^") for t in terms}
-            ceiling = sum(self._idf.get(t, UNKNOWN_TERM_IDF) for t in plain) or 1.0
-            for m, _ in self._rank(terms, term_elements(terms)):
-                cover = sum(self._idf[t] for t in plain & self._name_terms[m.index]) / ceiling  # the item *names*, not their HS texts
-                if cover >= HS_TEXT_SCORE:
-                    ranked.append((m.index, cover))
+        ranked: list[tuple[int, float]] = list(self._hs_text_matches(text)) if text else []
         headings = self.__dict__.setdefault("_heading_cache", {})
         if heading not in headings:
             headings[heading] = [i for i, e in enumerate(self._docs) if any(h.startswith(heading) for h in e.hs_codes)]

@@ -116,11 +116,10 @@ def _zh_terms(text: str) -> list[str]:
     return terms
 
 
-def _concept_hits(text: str, lang: str) -> list[tuple[_Concept, str]]:
-    """Concepts of ``terminology.yaml`` named in ``text`` (longest forms first), with the form found."""
-    hits: list[tuple[_Concept, str]] = []
-    low = unicodedata.normalize("NFKC", text).casefold()
-    folded = fold_cjk(unicodedata.normalize("NFKC", text))
+@functools.lru_cache(maxsize=4)
+def _concept_forms(lang: str) -> tuple[tuple[str, _Concept, re.Pattern[str], bool], ...]:
+    """The forms :func:`_concept_hits` looks for in a ``lang`` text, longest first, with their compiled
+    pattern and whether they are searched in the text as written (Japanese forms) rather than folded."""
     forms: list[tuple[str, _Concept]] = []
     for c in _concepts():
         if lang == "en":
@@ -131,15 +130,24 @@ def _concept_hits(text: str, lang: str) -> list[tuple[_Concept, str]]:
         else:
             forms.extend((z, c) for z in c.zh if (len(z) > 1 or c.element) and z != "金")
             forms.extend((fold_cjk(j), c) for j in c.ja if len(j) > 1 and _CJK.search(j) and not _KANA.search(j))
-    taken: list[tuple[int, int]] = []
+    out = []
     for form, concept in sorted(forms, key=lambda fc: -len(fc[0])):
-        if lang == "en":
-            pattern = r"(?<![a-z])" + re.escape(form) + r"s?(?![a-z])"
-            where = low
-        else:
-            pattern = re.escape(form)
-            where = text if lang == "ja" and form in concept.ja else folded
-        for m in re.finditer(pattern, where):
+        pattern = r"(?<![a-z])" + re.escape(form) + r"s?(?![a-z])" if lang == "en" else re.escape(form)
+        out.append((form, concept, re.compile(pattern), lang == "ja" and form in concept.ja))
+    return tuple(out)
+
+
+def _concept_hits(text: str, lang: str) -> list[tuple[_Concept, str]]:
+    """Concepts of ``terminology.yaml`` named in ``text`` (longest forms first), with the form found."""
+    hits: list[tuple[_Concept, str]] = []
+    low = unicodedata.normalize("NFKC", text).casefold()
+    folded = fold_cjk(unicodedata.normalize("NFKC", text))
+    taken: list[tuple[int, int]] = []
+    for form, concept, pattern, as_written in _concept_forms(lang):
+        where = low if lang == "en" else text if as_written else folded
+        if form not in where:  # every match of the pattern contains the form: skip the regex
+            continue
+        for m in pattern.finditer(where):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
