@@ -466,7 +466,17 @@ class NameIndex:
     # --- stage 1 ------------------------------------------------------------------------
 
     def _similar_tokens(self, token: Token) -> dict[int, float]:
-        """Vocabulary tokens ``token`` may match, with their similarity."""
+        """Vocabulary tokens ``token`` may match, with their similarity (memoised per token: names share words; read-only)."""
+        key = (token.kind, token.text, token.loose, token.surface, token.role)
+        memo = self.__dict__.setdefault("_similar_memo", {})
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= 200_000:
+                memo.clear()
+            found = memo[key] = self._similar_tokens_uncached(token)
+        return found
+
+    def _similar_tokens_uncached(self, token: Token) -> dict[int, float]:
         kind = _kind(token)
         found: dict[int, float] = {}
         exact = self._vocab.get((kind, token.text))
