@@ -20,7 +20,7 @@ a real recorded screening (audit record, batch of writes); ``/match/default``
 sends one yente query (a Company name). The client and the server share the
 machine: on 2 cores the load generator takes part of one.
 
-Usage: python benchmarks/api_bench.py [--workers 1,2] [--rate 200] [--seconds 20] [--concurrency 16]
+Usage: python benchmarks/api_bench.py [--workers 1,2] [--rate 200] [--seconds 20] [--concurrency 16] [--src OTHER/src]
 """
 
 from __future__ import annotations
@@ -118,7 +118,9 @@ async def saturation(client: httpx.AsyncClient, route: Route, concurrency: int, 
 
 
 def start_server(workers: int, db_url: str, env: dict, port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "dualuse", "serve", "--db", db_url, "--port", str(port), "--workers", str(workers)]
+    command = [sys.executable, "-m", "dualuse", "serve", "--db", db_url, "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 180
     while time.time() < deadline:
@@ -153,6 +155,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--cap", type=int, default=64, help="most requests in flight at the fixed rate")
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the dualuse source tree the server runs (e.g. another revision's)")
     args = parser.parse_args()
 
     from dualuse.service.keys import create_key
@@ -168,7 +171,7 @@ def main() -> int:
 
     routes = [Route("/screen (1 shipment, recorded)", "/screen", screen_body), Route("/match/default", "/match/default", match_body)]
     print(f"cores: {os.cpu_count()}  load average at start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}  "
-          f"{args.seconds:.0f} s per load; latencies in ms")
+          f"{args.seconds:.0f} s per load; latencies in ms; server source {args.src}")
     print()
     print("| workers | route | load | requests | errors | req/s | p50 | p95 | p99 |")
     print("|---:|---|---|---:|---:|---:|---:|---:|---:|")
@@ -176,7 +179,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="dualuse-api-") as tmp:
             root = Path(tmp)
             db_url = f"sqlite:///{root / 'records.db'}"
-            env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DUALUSE_CACHE_DIR": str(root / "versions"), "DUALUSE_RUNS": str(root / "runs")}
+            env = {**os.environ, "PYTHONPATH": str(args.src), "DUALUSE_CACHE_DIR": str(root / "versions"), "DUALUSE_RUNS": str(root / "runs")}
             os.environ["DUALUSE_CACHE_DIR"] = env["DUALUSE_CACHE_DIR"]
             key, _ = create_key(open_database(db_url), "screener", "api-bench", "api-bench")
             port = free_port()
