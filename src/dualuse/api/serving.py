@@ -32,14 +32,12 @@ def prepare(database) -> None:
     Args:
         database: the records :class:`~dualuse.storage.db.Database`.
     """
-    from dualuse.classification.end_use import default_analyser
     from dualuse.classification.search import cached_search
     from dualuse.service import versions
     from dualuse.service.screening import live_screener
 
     info, _ = live_screener(database)
     cached_search(versions.materialize(database, info))
-    default_analyser()
 
 
 def app_from_environment():

@@ -960,10 +960,12 @@ def _orig_span(s: int, e: int, starts: list[int] | None, ends: list[int] | None)
 
 @lru_cache(maxsize=1)
 def default_analyser() -> EndUseAnalyser:
-    """The shared analyser over the packaged lexicon (built once per engine version, then loaded from disk: :mod:`dualuse.artefacts`)."""
-    from dualuse.artefacts import cached
+    """The shared analyser over the packaged lexicon (built once per process, cached).
 
-    return cached("end-use-analyser", "", EndUseAnalyser)
+    Not kept in the artefact cache: loading it compiles the same regexes
+    building it does (measured: 0.13 s either way).
+    """
+    return EndUseAnalyser()
 
 
 def analyse_end_use(
