@@ -22,11 +22,12 @@ import pytest  # noqa: E402
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_records(tmp_path_factory):
     root = tmp_path_factory.mktemp("dualuse-records")
-    saved = {name: os.environ.get(name) for name in ("DUALUSE_DB", "DUALUSE_CACHE_DIR", "DUALUSE_ACTOR", "DUALUSE_MAPPINGS", "DUALUSE_RUNS")}
+    saved = {name: os.environ.get(name) for name in ("DUALUSE_DB", "DUALUSE_CACHE_DIR", "DUALUSE_ACTOR", "DUALUSE_MAPPINGS", "DUALUSE_RUNS", "DUALUSE_ARTEFACTS")}
     os.environ["DUALUSE_DB"] = str(root / "records.db")
     os.environ["DUALUSE_MAPPINGS"] = str(root / "mappings")  # saved column mappings (dualuse inspect --mapping)
     os.environ["DUALUSE_CACHE_DIR"] = str(root / "versions")
     os.environ["DUALUSE_RUNS"] = str(root / "runs")  # batch runs without an output file (dualuse.batch.journal)
+    os.environ["DUALUSE_ARTEFACTS"] = str(root / "artefacts")  # built indexes (dualuse.artefacts)
     os.environ["DUALUSE_ACTOR"] = "pytest"
     yield root
     for name, value in saved.items():

@@ -189,13 +189,10 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
         with lock:
             found = searches.get(info.version)
             if found is None:
-                from dualuse.classification.search import CatalogueSearch
-                from dualuse.refdata import store
+                from dualuse.classification.search import cached_search
 
-                directory = versions.materialize(database, info)
-                found = searches[info.version] = CatalogueSearch(
-                    store.load_catalogue(directory), store.load_hs6(directory), store.load_reference_texts(directory)
-                )
+                # the live version's files: the search index is built once per content (dualuse.artefacts)
+                found = searches[info.version] = cached_search(versions.materialize(database, info))
             return found
 
     app.state.live = live

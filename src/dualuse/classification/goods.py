@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from dualuse import yamlio
 
 from dualuse.text.fold import fold_cjk
 
@@ -78,7 +78,7 @@ def goods_rows() -> tuple[GoodsRow, ...]:
     Raises:
         ValueError: a row is not ``[headings, en, zh, ja]`` with 4-digit headings.
     """
-    data = yaml.safe_load(resources.files("dualuse.classification").joinpath("goods.yaml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(resources.files("dualuse.classification").joinpath("goods.yaml").read_text(encoding="utf-8"))
     rows = []
     for i, raw in enumerate(data.get("goods") or []):
         if not (isinstance(raw, list) and len(raw) == 4):

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from dualuse import yamlio
 
 from dualuse.models.reference import ControlParameter
 
@@ -290,7 +290,7 @@ _JA_UNITS = {"ワット": "W", "キロワット": "kW", "分間": "min", "分": 
 @lru_cache(maxsize=1)
 def material_grades() -> tuple[tuple[re.Pattern, str, float, str], ...]:
     """Alloy designations with the strength they are capable of (``materials.yaml``): (pattern, parameter, value, note)."""
-    data = yaml.safe_load(resources.files("dualuse.classification").joinpath("materials.yaml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(resources.files("dualuse.classification").joinpath("materials.yaml").read_text(encoding="utf-8"))
     out = []
     for name, rows in data.items():
         for i, row in enumerate(rows):

@@ -58,6 +58,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from dualuse.classification.codes import is_code, normalise_code
 from dualuse.classification.declaration import split_elements
@@ -309,6 +310,34 @@ class _Match:
 # --------------------------------------------------------------------------- search
 
 
+def cached_search(data_dir: str | Path | None = None) -> "CatalogueSearch":
+    """The :class:`CatalogueSearch` of a data directory (default: the packaged data), cached on disk.
+
+    Built from the directory's ``catalogue.jsonl``, ``hs6.json`` and
+    ``reference_text.jsonl`` once per content of those files and engine
+    version, then loaded (:mod:`dualuse.artefacts`).
+
+    Raises:
+        FileNotFoundError: the catalogue or HS file is missing.
+    """
+    from dualuse.artefacts import cached, digest_parts
+    from dualuse.refdata import store
+
+    parts: list[bytes] = []
+    for name in (store.CATALOGUE, store.HS6, store.REFERENCE_TEXT):
+        try:
+            parts.append(store.read_bytes(name, data_dir))
+        except FileNotFoundError:
+            if name != store.REFERENCE_TEXT:
+                raise
+            parts.append(b"\0missing")
+    return cached(
+        "catalogue-search",
+        digest_parts(parts),
+        lambda: CatalogueSearch(store.load_catalogue(data_dir), store.load_hs6(data_dir), store.load_reference_texts(data_dir)),
+    )
+
+
 class CatalogueSearch:
     """Code, HS and description lookup over the control list.
 
@@ -552,19 +581,31 @@ class CatalogueSearch:
         needed = tuple(dict.fromkeys(n for c in live for n in c.needed))
         return Lookup(query, "hs_code", status, tuple(live[:limit]), why, needed if status == "needs_parameters" else (), day)
 
+    def _hs_text_matches(self, text: str) -> tuple[tuple[int, float], ...]:
+        """``(entry index, cover)`` of the entries whose names match an HS 2022 description, in rank order.
+
+        A pure function of ``text`` (a batch meets the same few thousand HS
+        descriptions again and again): computed once per search instance.
+        """
+        cache = self.__dict__.setdefault("_hs_text_cache", {})
+        found = cache.get(text)
+        if found is None:
+            _, terms = query_terms(text)
+            plain = {t.lstrip("~?^") for t in terms}
+            ceiling = sum(self._idf.get(t, UNKNOWN_TERM_IDF) for t in plain) or 1.0
+            matches = []
+            for m, _ in self._rank(terms, term_elements(terms)):
+                cover = sum(self._idf[t] for t in plain & self._name_terms[m.index]) / ceiling  # the item *names*, not their HS texts
+                if cover >= HS_TEXT_SCORE:
+                    matches.append((m.index, cover))
+            found = cache[text] = tuple(matches)
+        return found
+
     def _hs_prefix_without_lines(self, query: str, digits: str, limit: int, day: dt.date, given: dict) -> Lookup:
         """A 6/8-digit HS code under which no entry lists a line: its heading and its HS 2022 description decide."""
         text = self.hs6.get(digits[:6]) or self.hs6.get(digits[:4]) or ""
         heading = digits[:4]
-        ranked: list[tuple[int, float]] = []
-        if text:
-            _, terms = query_terms(text)
-            plain = {t.lstrip("~?^") for t in terms}
-            ceiling = sum(self._idf.get(t, UNKNOWN_TERM_IDF) for t in plain) or 1.0
-            for m, _ in self._rank(terms, term_elements(terms)):
-                cover = sum(self._idf[t] for t in plain & self._name_terms[m.index]) / ceiling  # the item *names*, not their HS texts
-                if cover >= HS_TEXT_SCORE:
-                    ranked.append((m.index, cover))
+        ranked: list[tuple[int, float]] = list(self._hs_text_matches(text)) if text else []
         headings = self.__dict__.setdefault("_heading_cache", {})
         if heading not in headings:
             headings[heading] = [i for i, e in enumerate(self._docs) if any(h.startswith(heading) for h in e.hs_codes)]

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from dualuse import yamlio
 
 from dualuse.text.fold import fold_cjk
 
@@ -62,7 +62,7 @@ class _Concept:
 
 @lru_cache(maxsize=1)
 def _concepts() -> tuple[_Concept, ...]:
-    data = yaml.safe_load(resources.files("dualuse.classification").joinpath("terminology.yaml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(resources.files("dualuse.classification").joinpath("terminology.yaml").read_text(encoding="utf-8"))
     out = [_Concept((zh,), (en.lower(),), (ja,), True, symbol) for zh, en, ja, symbol in data["elements"]]
     for zh, en, ja in data["terms"]:
         out.append(_Concept(tuple(zh.split("|")), tuple(e.lower() for e in en.split("|")), tuple(ja.split("|")), False))
@@ -153,11 +153,10 @@ def element_compound_forms(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _concept_hits(text: str, lang: str) -> list[tuple[_Concept, str]]:
-    """Concepts of ``terminology.yaml`` named in ``text`` (longest forms first), with the form found."""
-    hits: list[tuple[_Concept, str]] = []
-    low = unicodedata.normalize("NFKC", text).casefold()
-    folded = fold_cjk(unicodedata.normalize("NFKC", text))
+@functools.lru_cache(maxsize=4)
+def _concept_forms(lang: str) -> tuple[tuple[str, _Concept, re.Pattern[str], bool], ...]:
+    """The forms :func:`_concept_hits` looks for in a ``lang`` text, longest first, with their compiled
+    pattern and whether they are searched in the text as written (Japanese forms) rather than folded."""
     forms: list[tuple[str, _Concept]] = []
     for c in _concepts():
         if lang == "en":
@@ -170,16 +169,29 @@ def _concept_hits(text: str, lang: str) -> list[tuple[_Concept, str]]:
         else:
             forms.extend((z, c) for z in c.zh if (len(z) > 1 or c.element) and z != "金")
             forms.extend((fold_cjk(j), c) for j in c.ja if len(j) > 1 and _CJK.search(j) and not _KANA.search(j))
-    taken: list[tuple[int, int]] = []
+    out = []
     for form, concept in sorted(forms, key=lambda fc: -len(fc[0])):
         if lang == "en":
+            # element compound words may carry a multiplier (dioxide, trichloride): it precedes the form
             prefix = _MULTIPLIER if concept.element and form not in concept.en else ""
             pattern = r"(?<![a-z])" + prefix + re.escape(form) + r"s?(?![a-z])"
-            where = low
         else:
             pattern = re.escape(form)
-            where = text if lang == "ja" and form in concept.ja else folded
-        for m in re.finditer(pattern, where):
+        out.append((form, concept, re.compile(pattern), lang == "ja" and form in concept.ja))
+    return tuple(out)
+
+
+def _concept_hits(text: str, lang: str) -> list[tuple[_Concept, str]]:
+    """Concepts of ``terminology.yaml`` named in ``text`` (longest forms first), with the form found."""
+    hits: list[tuple[_Concept, str]] = []
+    low = unicodedata.normalize("NFKC", text).casefold()
+    folded = fold_cjk(unicodedata.normalize("NFKC", text))
+    taken: list[tuple[int, int]] = []
+    for form, concept, pattern, as_written in _concept_forms(lang):
+        where = low if lang == "en" else text if as_written else folded
+        if form not in where:  # every match of the pattern contains the form: skip the regex
+            continue
+        for m in pattern.finditer(where):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))

@@ -29,12 +29,63 @@ from __future__ import annotations
 import os
 
 import typer
+import typer.main
+
+import importlib
 
 from dualuse import __version__
-from dualuse.cli import inspect, item, listcmds, match, records, reference, report, screen
-from dualuse.cli.users import users_app
-from dualuse.cli.localise import LocalisedGroup
+from dualuse.cli.localise import LocalisedGroup, localise_tree
 from dualuse.i18n import N_
+
+# name -> (module, attribute, a typer sub-application?): imported only when the command runs
+# (or when the help lists them), so `dualuse match` does not load the database, PDF or Excel code
+COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "screen": ("dualuse.cli.screen", "screen", False),
+    "inspect": ("dualuse.cli.inspect", "inspect", False),
+    "match": ("dualuse.cli.match", "match", False),
+    "item": ("dualuse.cli.item", "item", False),
+    "lists": ("dualuse.cli.listcmds", "lists_app", True),
+    "rules": ("dualuse.cli.reference", "rules", False),
+    "data": ("dualuse.cli.reference", "data_app", True),
+    "alerts": ("dualuse.cli.records", "alerts_app", True),
+    "whitelist": ("dualuse.cli.records", "whitelist_app", True),
+    "shipments": ("dualuse.cli.records", "shipments_app", True),
+    "audit": ("dualuse.cli.records", "audit_app", True),
+    "keys": ("dualuse.cli.records", "keys_app", True),
+    "report": ("dualuse.cli.report", "report", False),
+    "users": ("dualuse.cli.users", "users_app", True),
+    "serve": ("dualuse.cli.records", "serve", False),
+    "init": ("dualuse.cli.records", "init", False),
+}
+
+
+class LazyGroup(LocalisedGroup):
+    """The root group, loading each command's module on first use (see :data:`COMMANDS`)."""
+
+    def list_commands(self, ctx):  # noqa: D102 - click's signature
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):  # noqa: D102 - click's signature
+        command = self.commands.get(name)
+        if command is None and name in COMMANDS:
+            module, attribute, group = COMMANDS[name]
+            target = getattr(importlib.import_module(module), attribute)
+            if group:
+                command = typer.main.get_group(target)
+            else:
+                single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+                single.command(name)(target)
+                command = typer.main.get_command(single)
+            command.name = name
+            localise_tree(command)
+            self.commands[name] = command
+        return command
+
+    def load_all(self) -> None:
+        """Load every command (for the message catalogue and the full help)."""
+        for name in COMMANDS:
+            self.get_command(None, name)
+
 
 app = typer.Typer(
     name="dualuse",
@@ -42,24 +93,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    cls=LocalisedGroup,
+    cls=LazyGroup,
 )
-app.command("screen")(screen.screen)
-app.command("inspect")(inspect.inspect)
-app.command("match")(match.match)
-app.command("item")(item.item)
-app.add_typer(listcmds.lists_app, name="lists")
-app.command("rules")(reference.rules)
-app.add_typer(reference.data_app, name="data")
-app.add_typer(records.alerts_app, name="alerts")
-app.add_typer(records.whitelist_app, name="whitelist")
-app.add_typer(records.shipments_app, name="shipments")
-app.add_typer(records.audit_app, name="audit")
-app.add_typer(records.keys_app, name="keys")
-app.command("report")(report.report)
-app.add_typer(users_app, name="users")
-app.command("serve")(records.serve)
-app.command("init")(records.init)
 
 
 def _version(value: bool) -> None:
@@ -87,8 +122,6 @@ def _use_live_lists(ctx: typer.Context, db: str | None) -> None:
     ``DUALUSE_DATA_DIR``) instead of the packaged data. Nothing is created
     when no database exists yet; the environment is restored afterwards.
     """
-    from dualuse.storage import db as storage_db
-
     saved = {name: os.environ.get(name) for name in ("DUALUSE_DB", "DUALUSE_DATA_DIR")}
 
     def restore() -> None:
@@ -103,6 +136,15 @@ def _use_live_lists(ctx: typer.Context, db: str | None) -> None:
         os.environ["DUALUSE_DB"] = db
     if saved["DUALUSE_DATA_DIR"] or ctx.resilient_parsing:
         return
+    from dualuse.service import live
+
+    known, directory = live.live_directory()  # a SQLite file, read without SQLAlchemy
+    if known:
+        if directory is not None:
+            os.environ["DUALUSE_DATA_DIR"] = str(directory)
+        return
+    from dualuse.storage import db as storage_db
+
     try:
         if not storage_db.exists():
             return

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from dualuse.cli.common import check_choice, console, fail, read_query_file
 from dualuse.i18n import N_, _, translate
-from dualuse.classification.search import CatalogueSearch, Lookup
+from dualuse.classification.search import Lookup, cached_search
 from dualuse.output.writers import write_json_lines
 from dualuse.refdata import store
 
@@ -85,7 +85,7 @@ def item(
         raise fail(_("give either a QUERY or --file QUERIES.csv"))
     check_choice("--format", format, ("table", "jsonl"))
     queries = read_query_file(file, QUERY_COLUMNS, {"id": ("id",)}, "query") if file is not None else [{"id": None, "query": query}]
-    search = CatalogueSearch(store.load_catalogue())
+    search = cached_search()  # built once per data and engine version (dualuse.artefacts)
     records = []
     for q in queries:
         record = lookup_record(search.lookup(q["query"], as_of=day))

@@ -456,6 +456,7 @@ def serve(
     max_body: int = typer.Option(2_000_000, "--max-body", min=1024, help=N_("Largest request body accepted, in bytes (list updates: 20x this).")),
     max_batch: int = typer.Option(500, "--max-batch", min=1, help=N_("Most shipments (or /match queries) per request.")),
     secure_cookies: bool = typer.Option(False, "--secure-cookies", help=N_("Mark the web application's cookies Secure (when it is served over HTTPS).")),
+    workers: int = typer.Option(1, "--workers", min=1, help=N_("Worker processes serving requests (uvicorn workers sharing the database and the cached index).")),
 ) -> None:
     """Run the REST API (OpenAPI docs at /docs) and the web application (/app); API requests need an API key (`dualuse keys create`), people sign in (`dualuse users add`)."""
     import uvicorn
@@ -464,11 +465,21 @@ def serve(
 
     check_port_free(host, port)  # before the URL is printed: a busy port is an error, not a URL that does not answer
     database = open_db(db)
-    app = create_app(database, ApiSettings(max_body_bytes=max_body, max_batch=max_batch), secure_cookies=secure_cookies)
+    app = create_app(database, ApiSettings(max_body_bytes=max_body, max_batch=max_batch), secure_cookies=secure_cookies) if workers == 1 else None
     note(_("dualuse API on http://{host}:{port} (records in {where}); OpenAPI at /docs").format(host=host, port=port, where=database.label))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     note(_("Web application: open http://{host}:{port}/app/ in a browser (sign in with a user from `dualuse users add`)").format(host=shown, port=port))
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    if app is not None:
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        return
+    import os
+
+    from dualuse.api import serving
+
+    serving.prepare(database)  # the indexes are built (or found) once, before the workers load them
+    os.environ[serving.SETTINGS_ENV] = serving.settings_env(database.url, max_body, max_batch, secure_cookies)
+    note(_("{count} worker processes").format(count=workers))
+    uvicorn.run("dualuse.api.serving:app_from_environment", factory=True, workers=workers, host=host, port=port, log_level="info", server_header=False)
 
 
 def check_port_free(host: str, port: int) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from dualuse import __version__
 from dualuse.classification.end_use import analyse_end_use, military_organisations_named
 from dualuse.classification.items import Catalogue
-from dualuse.classification.search import CatalogueSearch
+from dualuse.classification.search import CatalogueSearch, cached_search
 from dualuse.classification.jurisdiction import jurisdiction
 from dualuse.decision.horizon import HorizonCheck, apply_measure_statuses
 from dualuse.decision.overrides import HitOverrides, entry_fingerprint
@@ -70,7 +70,10 @@ class Screener:
         self.matcher = Matcher(self.entries)
         control_entries = list(catalogue) if catalogue is not None else store.load_catalogue(data_dir)
         self.catalogue = Catalogue(control_entries)
-        self.search = CatalogueSearch(control_entries, store.load_hs6(data_dir), store.load_reference_texts(data_dir))
+        if catalogue is None:  # the data directory's own catalogue: its search index is cached on disk
+            self.search = cached_search(data_dir)
+        else:
+            self.search = CatalogueSearch(control_entries, store.load_hs6(data_dir), store.load_reference_texts(data_dir))
         # the data's knowledge horizon; its measure statuses (imported notices) override the rules' own
         self.knowledge = store.load_knowledge(data_dir)
         self.rules = apply_measure_statuses(rules if rules is not None else load_rules(), self.knowledge)

@@ -109,7 +109,9 @@ def _click_tree_messages() -> list[str]:
         for sub in getattr(command, "commands", {}).values():
             walk(sub)
 
-    walk(get_command(app))
+    root = get_command(app)
+    root.load_all()  # the commands are loaded lazily (dualuse.cli.app.LazyGroup)
+    walk(root)
     return out
 
 

@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
+from dualuse import yamlio
 
 FieldKind = Literal["text", "country", "date", "number", "share", "int", "hs", "amount", "quantity", "currency", "unit",
                     "quantity_unit", "price_total_currency", "name_spec"]
@@ -523,7 +523,7 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     else:
         text = Path(path).read_text(encoding="utf-8")
         source = path
-    spec = yaml.safe_load(text) or {}
+    spec = yamlio.safe_load(text) or {}
     if not isinstance(spec, dict):
         raise ValueError(f"{source}: expected a mapping")
     return Vocabulary(spec, source=source)

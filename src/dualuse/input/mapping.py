@@ -32,6 +32,8 @@ from typing import Any
 
 import yaml
 
+from dualuse import yamlio
+
 from dualuse.input.errors import InputError, issue
 from dualuse.input.headers import Vocabulary, normalize_header, parse_target
 
@@ -83,7 +85,7 @@ def load_mapping(path: str | Path) -> ColumnMapping:
     """
     file = str(path)
     try:
-        spec = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        spec = yamlio.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except OSError as exc:
         raise InputError.single(file, f"cannot read the mapping: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:

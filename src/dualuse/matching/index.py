@@ -39,6 +39,7 @@ import numpy as np
 
 from dualuse.matching.aliases import derived_forms, learn_aliases
 from dualuse.matching.analyze import NameVariant, Token, _analyze, analyze
+from dualuse.matching.index_store import stable_hash
 from dualuse.matching.records import NameRecord
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -179,10 +180,10 @@ def _analyse_range(records: list[NameRecord], start: int, stop: int, aliases: di
                 var_mode.append(MODES.index(variant.mode))
                 var_truncated.append(variant.truncated)
                 var_short.append(is_short(variant.tokens))
-                var_compact.append(hash(variant.compact) if variant.compact else 0)
+                var_compact.append(stable_hash(variant.compact) if variant.compact else 0)
                 var_length.append(len(variant.tokens))
                 initials = initials_of(variant)
-                var_initials.append(hash(initials) if initials else 0)
+                var_initials.append(stable_hash(initials) if initials else 0)
                 for token in variant.tokens:
                     key = (_KIND_CODE[token.kind], token.text)
                     token_id = local.get(key)
@@ -367,7 +368,7 @@ class NameIndex:
             organisation[records] = self.var_compact[first]
         for position, record in enumerate(self.records):
             if record.organisation:
-                organisation[position] = hash(record.organisation)
+                organisation[position] = stable_hash(record.organisation)
         # readings (romaji, pinyin) of different scripts' names collide by nature
         # (习近平's pinyin is "Xi Jinping"): they make no written form ambiguous
         reading_form = np.fromiter((kind in READING_KINDS for _, kind in self._forms), dtype=bool, count=len(self._forms))
@@ -381,7 +382,7 @@ class NameIndex:
     def _build_lookups(self) -> None:
         """Loose-key, trigram and prefix lookups over the vocabulary, as sorted hash arrays."""
         loose_keys = np.fromiter(
-            (hash((kind, loose)) for kind, loose in zip(self.tok_kind.tolist(), self._tok_loose)),
+            (stable_hash((kind, loose)) for kind, loose in zip(self.tok_kind.tolist(), self._tok_loose)),
             dtype=np.int64,
             count=len(self._tok_loose),
         )
@@ -393,7 +394,7 @@ class NameIndex:
         for token_id, (kind, text, loose) in enumerate(zip(self.tok_kind.tolist(), self._tok_text, self._tok_loose)):
             if kind == 0 and len(loose) >= SHORT_TYPO_LENGTH or kind == 2 and len(loose) >= 3:
                 for gram in set(_trigrams(loose)):
-                    codes.append(hash((kind, gram)))
+                    codes.append(stable_hash((kind, gram)))
                     ids.append(token_id)
             if kind == 0 and text.isalpha():
                 words.append((text, token_id))
@@ -453,25 +454,35 @@ class NameIndex:
 
     def variants_with_compact(self, compact: str) -> np.ndarray:
         """Ids of the variants whose compact key is ``compact``."""
-        key = hash(compact)
+        key = stable_hash(compact)
         lo = np.searchsorted(self._compact_sorted, key, side="left")
         hi = np.searchsorted(self._compact_sorted, key, side="right")
         return self._compact_variant[lo:hi]
 
     def is_ambiguous(self, compact: str) -> bool:
         """True when the compact key belongs to more than one organisation."""
-        return bool(compact) and hash(compact) in self.ambiguous_compacts
+        return bool(compact) and stable_hash(compact) in self.ambiguous_compacts
 
     # --- stage 1 ------------------------------------------------------------------------
 
     def _similar_tokens(self, token: Token) -> dict[int, float]:
-        """Vocabulary tokens ``token`` may match, with their similarity."""
+        """Vocabulary tokens ``token`` may match, with their similarity (memoised per token: names share words; read-only)."""
+        key = (token.kind, token.text, token.loose, token.surface, token.role)
+        memo = self.__dict__.setdefault("_similar_memo", {})
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= 200_000:
+                memo.clear()
+            found = memo[key] = self._similar_tokens_uncached(token)
+        return found
+
+    def _similar_tokens_uncached(self, token: Token) -> dict[int, float]:
         kind = _kind(token)
         found: dict[int, float] = {}
         exact = self._vocab.get((kind, token.text))
         if exact is not None:
             found[exact] = 1.0
-        for other in self._sorted_lookup(self._loose_sorted, self._loose_ids, hash((kind, token.loose))).tolist():
+        for other in self._sorted_lookup(self._loose_sorted, self._loose_ids, stable_hash((kind, token.loose))).tolist():
             found.setdefault(other, LOOSE_SIMILARITY)
         for (a, b), sim in RELATED_TOKENS.items():
             if a == token.text and (related := self._vocab.get((kind, b))) is not None:
@@ -513,7 +524,7 @@ class NameIndex:
         # grams of the written form too: the spelling key can move a typo further
         # away ("itichu" keys as "ichichu"; "itochu" as written is one edit away)
         grams = set(_trigrams(text)) | (set(_trigrams(surface)) if kind == 0 and surface != text else set())
-        keys = np.fromiter((hash((kind, gram)) for gram in grams), dtype=np.int64, count=len(grams))
+        keys = np.fromiter((stable_hash((kind, gram)) for gram in grams), dtype=np.int64, count=len(grams))
         los = np.searchsorted(self._gram_sorted, keys, side="left").tolist()
         his = np.searchsorted(self._gram_sorted, keys, side="right").tolist()
         for lo, hi in zip(los, his):
@@ -609,7 +620,7 @@ class NameIndex:
         for token in query.tokens if len(query.tokens) <= 2 else ():
             # an acronym (alone, or with a country word) finds the names it abbreviates ("PLA": People's Liberation Army)
             if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
-                spelled = self._sorted_lookup(self._initials_sorted, self._initials_variant, hash(token.text))[:64]
+                spelled = self._sorted_lookup(self._initials_sorted, self._initials_variant, stable_hash(token.text))[:64]
                 if spelled.size:
                     parts.append(spelled)
                     weights.append(np.full(spelled.size, 50.0, dtype=np.float32))
@@ -669,7 +680,7 @@ class NameIndex:
             score = np.where(same, np.maximum(score, 0.98), score)
         for token in query.tokens if len(query.tokens) <= 2 else ():
             if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
-                spelled = np.isin(candidates, self._sorted_lookup(self._initials_sorted, self._initials_variant, hash(token.text)))
+                spelled = np.isin(candidates, self._sorted_lookup(self._initials_sorted, self._initials_variant, stable_hash(token.text)))
                 score = np.where(spelled, np.maximum(score, ACRONYM_SIMILARITY * 0.9), score)
         return score
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from dualuse import yamlio
 
 import numpy as np
 
@@ -49,6 +49,7 @@ from dualuse.matching.document import legal_form_spelling, ocr_letters, strip_la
 from dualuse.matching.evidence import country_conflict, generic_body_without_country, legal_form_conflict
 
 from dualuse.matching.index import READING_KINDS, Candidates, IndexedVariant, NameIndex, initials_of
+from dualuse.matching import index_store
 from dualuse.matching.readings import has_cjk, needs_reading, query_readings, record_readings
 from dualuse.matching.scripts import consonant_key, is_abjad_name
 from dualuse.matching.text import is_han, is_kana
@@ -110,7 +111,7 @@ class MilitaryUnits:
 @lru_cache(maxsize=1)
 def military_units() -> MilitaryUnits:
     """Load ``military_units.yaml`` once."""
-    data = yaml.safe_load(resources.files("dualuse.matching").joinpath("military_units.yaml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(resources.files("dualuse.matching").joinpath("military_units.yaml").read_text(encoding="utf-8"))
 
     def fold(text: str) -> str:
         return fold_characters(nfkc(str(text)).casefold(), vocabulary().folds)
@@ -291,16 +292,11 @@ class Matcher:
         self._packaged = len(all_records)
         all_records.extend(_with_readings(record) for record in records)
         # aliases are learnt from the packaged entries only (they come first)
-        self.index = NameIndex(all_records, learn=len(self.entries) if learn_aliases else False)
+        # built once per list content and engine version, then loaded from disk (dualuse.artefacts)
+        self.index = index_store.load_or_build(all_records, learn=len(self.entries) if learn_aliases else False)
         self.match_threshold = match_threshold
         self.review_threshold = review_threshold
-        self._unit_names: dict[str, dict[str, set[int]]] = {list_id: {} for list_id in UNIT_LISTS}
-        for position, record in enumerate(self.index.records):
-            if record.list in UNIT_LISTS:
-                for value, _ in record.forms:
-                    for variant in analyze(value):
-                        if variant.compact:
-                            self._unit_names[record.list].setdefault(variant.compact, set()).add(position)
+        self._unit_names: dict[str, dict[str, set[int]]] = index_store.derived(self.index, "unit-names", self._find_unit_names)
         self._twin_list_of: dict[str, set[str]] | None = None
         self._consonant_keys: dict[str, list[tuple[int, str]]] | None = None
         # list of each record, as codes, to restrict stage 1 to the wanted lists
@@ -313,6 +309,17 @@ class Matcher:
             for i, record in enumerate(self.index.records)
             if record.parents
         }
+
+    def _find_unit_names(self) -> dict[str, dict[str, set[int]]]:
+        """``{unit list: {compact key: record positions}}`` of the military-unit lists."""
+        unit_names: dict[str, dict[str, set[int]]] = {list_id: {} for list_id in UNIT_LISTS}
+        for position, record in enumerate(self.index.records):
+            if record.list in UNIT_LISTS:
+                for value, _ in record.forms:
+                    for variant in analyze(value):
+                        if variant.compact:
+                            unit_names[record.list].setdefault(variant.compact, set()).add(position)
+        return unit_names
 
     def entry(self, record_index: int) -> ListEntry:
         """The :class:`ListEntry` of an indexed record (built on demand for external lists)."""

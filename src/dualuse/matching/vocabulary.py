@@ -21,6 +21,8 @@ import json
 
 import yaml
 
+from dualuse import yamlio
+
 from dualuse.matching.text import CharacterFolds, fold_characters, latinise, nfkc, split_camel
 
 
@@ -119,7 +121,7 @@ def _rigour_forms() -> list[str]:
 
 
 def _read(name: str) -> dict:
-    return yaml.safe_load(resources.files("dualuse.matching").joinpath(name).read_text(encoding="utf-8"))
+    return yamlio.safe_load(resources.files("dualuse.matching").joinpath(name).read_text(encoding="utf-8"))
 
 
 # Locales whose one-word country names are country words too ("Schweiz",
@@ -162,7 +164,18 @@ def latin_tokens(form: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    """Load and cache the vocabulary (raises ``yaml.YAMLError`` on a malformed file)."""
+    """Load and cache the vocabulary (raises ``yaml.YAMLError`` on a malformed file).
+
+    Built from the packaged YAML files, CLDR (babel) and rigour once per
+    engine version (their contents and versions are in the engine key), then
+    read from the artefact cache (:mod:`dualuse.artefacts`).
+    """
+    from dualuse.artefacts import cached
+
+    return cached("vocabulary", "", _build_vocabulary)
+
+
+def _build_vocabulary() -> Vocabulary:
     legal = _read("legal_forms.yaml")
     terms = _read("terms.yaml")
     address = _read("address_words.yaml")

@@ -22,9 +22,11 @@ import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (start-up of the other commands)
+    from openpyxl import Workbook
+
 
 from dualuse.i18n import N_, _, citation, current, reason_text
 from dualuse.models.decision import Decision
@@ -221,6 +223,8 @@ def write_csv_rows(stream, row_batches: Callable[[], Iterable[list[dict[str, obj
 
 
 def _sheet(workbook: Workbook, title: str, rows: list[dict[str, object]], verdict_columns: Sequence[str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     sheet = workbook.create_sheet(title)
     if not rows:
         sheet.append(["(none)"])
@@ -250,6 +254,8 @@ def _sheet(workbook: Workbook, title: str, rows: list[dict[str, object]], verdic
 
 def xlsx_bytes(decisions: Sequence[Decision]) -> bytes:
     """Decisions as an XLSX workbook with Decisions, Lines and Hits sheets."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     _sheet(workbook, "Decisions", _localised_header(decision_rows(decisions)), [_("verdict")])

@@ -93,7 +93,7 @@ def _lines(text: str):
 
 @lru_cache(maxsize=8)
 def _entries(key: str) -> tuple[ListEntry, ...]:
-    return tuple(ListEntry.model_validate(obj) for obj in _lines(read_text(ENTITIES, None if key == PACKAGE_KEY else key)))
+    return _validated(ENTITIES, key, ListEntry)
 
 
 @lru_cache(maxsize=8)
@@ -104,7 +104,20 @@ def _lists(key: str) -> tuple[ListInfo, ...]:
 
 @lru_cache(maxsize=8)
 def _catalogue(key: str) -> tuple[ControlEntry, ...]:
-    return tuple(ControlEntry.model_validate(obj) for obj in _lines(read_text(CATALOGUE, None if key == PACKAGE_KEY else key)))
+    return _validated(CATALOGUE, key, ControlEntry)
+
+
+def _validated(name: str, key: str, model) -> tuple:
+    """The validated models of a JSON-lines data file, cached on disk by the file's bytes (:mod:`dualuse.artefacts`).
+
+    Raises:
+        FileNotFoundError: the file is missing.
+        pydantic.ValidationError: a line does not match ``model``.
+    """
+    from dualuse.artefacts import cached, digest_parts
+
+    raw = read_bytes(name, None if key == PACKAGE_KEY else key)
+    return cached(f"data-{model.__name__}", digest_parts([name, raw]), lambda: tuple(model.model_validate(obj) for obj in _lines(raw.decode("utf-8"))))
 
 
 @lru_cache(maxsize=8)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from dualuse import yamlio
+
 from dualuse.rules.model import RuleSet
 
 
@@ -34,11 +36,15 @@ def load_rules(path: Path | None = None) -> RuleSet:
 
 @lru_cache(maxsize=1)
 def _packaged() -> RuleSet:
-    return _parse(resources.files("dualuse.rules").joinpath("rules.yaml").read_bytes())
+    """The packaged rule set, parsed once per file content and engine version (:mod:`dualuse.artefacts`)."""
+    from dualuse.artefacts import cached, digest_parts
+
+    raw = resources.files("dualuse.rules").joinpath("rules.yaml").read_bytes()
+    return cached("rules", digest_parts([raw]), lambda: _parse(raw))
 
 
 def _parse(raw: bytes) -> RuleSet:
-    data = yaml.safe_load(raw.decode("utf-8"))
+    data = yamlio.safe_load(raw.decode("utf-8"))
     digest = hashlib.sha256(raw).hexdigest()[:8]
     data["version"] = f"{data['version']}+{digest}"
     return RuleSet.model_validate(data)

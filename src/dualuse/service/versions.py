@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from dualuse.decision.overrides import entry_fingerprint
 from dualuse.models.reference import LEGAL_LISTS, ListEntry
 from dualuse.refdata import store
+from dualuse.service import live
 from dualuse.storage.chain import utc_now
 from dualuse.storage.db import Database
 from dualuse.storage.models import DataBlob, ListVersion, ListVersionFile, Setting, VersionEntry
@@ -109,7 +110,7 @@ def packaged_files() -> dict[str, bytes]:
 
 def packaged_version() -> str:
     """The version string of the data shipped in the package."""
-    return json.loads(resources.files("dualuse").joinpath("data", store.MANIFEST).read_text(encoding="utf-8"))["version"]
+    return live.packaged_version()
 
 
 def files_of_directory(directory: Path) -> dict[str, bytes]:
@@ -295,11 +296,8 @@ def files_of(db: Database, seq: int) -> dict[str, bytes]:
 
 
 def cache_root() -> Path:
-    """Where version files are written for screening."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dualuse" / "versions"
+    """Where version files are written for screening (see :func:`dualuse.service.live.cache_root`)."""
+    return live.cache_root()
 
 
 _MATERIALIZED: dict[str, Path] = {}

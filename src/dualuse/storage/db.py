@@ -171,11 +171,21 @@ class Database:
         Raises:
             DatabaseError: the database cannot be reached or migrated.
         """
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if self.dialect == "sqlite":  # the usual case, an up-to-date file: no alembic import (start-up CPU)
+            try:
+                with self._write_engine.connect() as connection:
+                    rows = connection.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
+                    connection.rollback()
+                if len(rows) == 1 and rows[0][0] == migrations_head():
+                    return
+            except SQLAlchemyError:
+                pass  # a new file, or no version table yet: migrate below
         from alembic import command
         from alembic.config import Config
         from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
-        from sqlalchemy.exc import SQLAlchemyError
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
@@ -225,6 +235,22 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def migrations_head() -> str | None:
+    """The head revision of the migrations, read once per content of the migration files (:mod:`dualuse.artefacts`)."""
+    from dualuse.artefacts import cached, digest_parts
+
+    def head() -> str | None:
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        return ScriptDirectory.from_config(config).get_current_head()
+
+    files = sorted(p for p in MIGRATIONS.rglob("*.py") if "__pycache__" not in p.parts)
+    return cached("migrations-head", digest_parts(part for p in files for part in (str(p.relative_to(MIGRATIONS)), p.read_bytes())), head)
 
 
 _MIGRATION_LOCK = threading.Lock()

@@ -106,10 +106,17 @@ def _opencc_pair():
 def cjk_fold_table() -> dict[int, int]:
     """The fold as a ``str.translate`` table ``{code point: code point}``.
 
-    Contains only characters that change.  Built on first use from OpenCC
-    (``jp2t`` then ``t2s``, see the module docstring) plus :data:`FIXES`;
-    about 0.3 s once per process, then cached.
+    Contains only characters that change.  Built from OpenCC (``jp2t`` then
+    ``t2s``, see the module docstring) plus :data:`FIXES`, about 0.5 s, once
+    per OpenCC and engine version: then read from the artefact cache
+    (:mod:`dualuse.artefacts`) and kept for the process.
     """
+    from dualuse.artefacts import cached
+
+    return cached("cjk-fold", "", _build_fold_table)
+
+
+def _build_fold_table() -> dict[int, int]:
     jp2t, t2s = _opencc_pair()
     raw: dict[str, str] = {}
     # pass 1: traditional → simplified, and the set of simplified images

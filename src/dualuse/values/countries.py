@@ -23,7 +23,7 @@ import unicodedata
 from importlib import resources
 from typing import Any
 
-import yaml
+from dualuse import yamlio
 
 from dualuse.models.countries import ISO_3166_ALPHA2
 
@@ -96,7 +96,7 @@ def country_index() -> CountryIndex:
         for code, name in Locale.parse(locale).territories.items():
             if code in ISO_3166_ALPHA2:
                 _add(names, clashes, name, code)
-    spec = yaml.safe_load(resources.files("dualuse.values").joinpath("countries.yaml").read_text(encoding="utf-8"))
+    spec = yamlio.safe_load(resources.files("dualuse.values").joinpath("countries.yaml").read_text(encoding="utf-8"))
     curated: dict[str, str] = {}
     for group in spec.get("aliases") or ():
         for code, spellings in (group.get("names") or {}).items():

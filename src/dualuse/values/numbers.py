@@ -22,7 +22,7 @@ import unicodedata
 from importlib import resources
 from typing import Any
 
-import yaml
+from dualuse import yamlio
 
 NUMBER_EXPECTED = "expected a number like 1234.5"
 CURRENCY_EXPECTED = "expected a currency: an ISO 4217 code (USD, CNY, JPY) or its name (美元, 人民币, 円)"
@@ -67,7 +67,7 @@ def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     from babel import Locale
     from babel.numbers import list_currencies
 
-    spec = yaml.safe_load(resources.files("dualuse.values").joinpath("units.yaml").read_text(encoding="utf-8"))
+    spec = yamlio.safe_load(resources.files("dualuse.values").joinpath("units.yaml").read_text(encoding="utf-8"))
     units: dict[str, str] = {}
     for unit, spellings in spec["units"]["canonical"].items():
         for spelling in [unit, *spellings]:
