@@ -482,3 +482,144 @@ def run_case(kind: str, data: bytes, screener, folder: Path, *, hang_seconds: in
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     return Outcome(kind=kind, result=result, seconds=time.perf_counter() - start, detail=detail)
+
+
+# --- API requests --------------------------------------------------------------------------
+
+ROLES = ("screener", "reviewer", "admin")
+LEAKS = ("Traceback (most recent call last)", 'File "/', "site-packages", "/work/", "sqlalchemy.exc", "psycopg.")
+"""Text that would show a stack trace or an internal path in a response."""
+
+
+def api_world(tmp: Path):
+    """A database with one API key and one web user per role, the app, and a TestClient per identity.
+
+    Returns ``(app, clients)`` where ``clients`` maps ``none``, ``bogus``, each role (API key in the header)
+    and ``web-<role>`` (signed in to the web application) to a client and its headers.
+    """
+    import re
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from dualuse.api.app import ApiSettings, create_app
+    from dualuse.service.keys import create_key
+    from dualuse.service.users import create_user
+    from dualuse.storage.db import Database
+
+    db = Database(f"sqlite:///{tmp / 'api-fuzz.db'}")
+    keys = {role: create_key(db, role, f"{role}-key", "fuzz")[0] for role in ROLES}
+    for role in ROLES:
+        create_user(db, role, role, f"correct-horse-{role}", "fuzz")
+    app = create_app(db, ApiSettings(max_body_bytes=200_000, max_batch=5, rate_per_minute=10 ** 9))
+    clients: dict[str, tuple[object, dict]] = {}
+    plain = TestClient(app, raise_server_exceptions=False)
+    clients["none"] = (plain, {})
+    clients["bogus"] = (plain, {"Authorization": "ApiKey du_bogus"})
+    for role, key in keys.items():
+        clients[role] = (plain, {"X-API-Key": key})
+        web = TestClient(app, raise_server_exceptions=False)
+        page = web.get("/app/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        web.post("/app/login", data={"username": role, "password": f"correct-horse-{role}", "csrf_token": token, "next": "/app/"}, follow_redirects=False)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/app/").text)
+        clients[f"web-{role}"] = (web, {"X-CSRF-Token": csrf.group(1)} if csrf else {})
+    return app, clients, db
+
+
+def all_routes(app) -> list[tuple[str, str]]:
+    """``(method, path template)`` of every route of the API and of the mounted web application."""
+    from starlette.routing import Mount
+
+    found: list[tuple[str, str]] = []
+
+    def walk(routes, prefix: str):
+        for route in routes:
+            if isinstance(route, Mount):
+                if route.name in ("static", "docs-assets"):
+                    found.append(("GET", prefix + route.path + "/{file}"))
+                    continue
+                walk(route.routes, prefix + route.path)
+                continue
+            for method in sorted(getattr(route, "methods", None) or ()):
+                if method in ("HEAD", "OPTIONS"):
+                    continue
+                found.append((method, prefix + route.path))
+
+    walk(app.routes, "")
+    return found
+
+
+def _fill(path: str, rng: random.Random) -> str:
+    import re
+    from urllib.parse import quote
+
+    def value(match):
+        return quote(str(rng.choice([1, 2, 0, -1, 10 ** 20, "current", "S-001", "API-1", "x" * 300, "%00", "..%2f..%2fetc",
+                                     "\u00e9", "1e9", "null", _text(rng)])).encode("utf-8", "surrogatepass").decode("utf-8", "replace"), safe="")
+
+    return re.sub(r"\{[^}]+\}", value, path)
+
+
+def _body(rng: random.Random):
+    r = rng.random()
+    if r < 0.35:
+        return ("json", random_shipment(rng, rng.randrange(10 ** 6)))
+    if r < 0.5:
+        return ("json", {"shipments": [random_shipment(rng, i) for i in range(rng.randint(0, 7))]})
+    if r < 0.6:
+        return ("json", rng.choice([{"name": _text(rng)}, {"query": _text(rng)}, {"status": rng.choice(["false_positive", "escalated", "x"]), "reason": _text(rng)},
+                                     {"role": rng.choice(ROLES + ("root",)), "name": _text(rng)}, {"reason": _text(rng), "party_name": _text(rng), "entry_id": _text(rng)},
+                                     {"queries": {"q": {"schema": "Company", "properties": {"name": [_text(rng)]}}}}]))
+    if r < 0.7:
+        return ("raw", _deep(rng).encode())
+    if r < 0.8:
+        return ("raw", bytes(rng.randrange(256) for _ in range(rng.randint(0, 400))))
+    if r < 0.85:
+        return ("raw", b'{"name": "\\ud800\\u0000"}')
+    if r < 0.9:
+        return ("raw", b"x" * rng.choice([1000, 300_000]))
+    if r < 0.95:
+        return ("form", {"csrf_token": "x", "username": _text(rng), "password": _text(rng), "reason": _text(rng), "status": "false_positive"})
+    return ("none", None)
+
+
+def api_request(app_routes: list[tuple[str, str]], clients: dict, rng: random.Random) -> tuple[str, str, str, int, str]:
+    """One random request to a random route as a random identity: ``(identity, method, path, status, problem)``.
+
+    ``problem`` is empty, or says what is wrong: a 5xx answer, or a stack trace or internal path in the body.
+    """
+    identity = rng.choice(list(clients))
+    client, headers = clients[identity]
+    method, template = rng.choice(app_routes)
+    path = _fill(template, rng)
+    if rng.random() < 0.3:
+        path += "?" + "&".join(f"{k}={_fill('{v}', rng)}" for k in rng.sample(["limit", "offset", "status", "format", "from", "to", "q", "dry_run", "replace", "kind", "schema", "dataset"], rng.randint(1, 3)))
+    kind, body = _body(rng) if method in ("POST", "PUT", "PATCH") else ("none", None)
+    extra = dict(headers)
+    try:
+        if kind == "json":
+            response = client.request(method, path, headers={**extra, "Content-Type": "application/json"},
+                                      content=json.dumps(body, ensure_ascii=True).encode(), follow_redirects=False)
+        elif kind == "raw":
+            response = client.request(method, path, headers={**extra, "Content-Type": rng.choice(["application/json", "application/x-ndjson", "text/plain"])},
+                                      content=body, follow_redirects=False)
+        elif kind == "form":
+            from urllib.parse import urlencode  # the bytes a browser would send, lone surrogates as their UTF-8 bytes
+
+            form = urlencode({k: v.encode("utf-8", "surrogatepass") for k, v in body.items()}).encode()
+            response = client.request(method, path, headers={**extra, "Content-Type": "application/x-www-form-urlencoded"},
+                                      content=form, follow_redirects=False)
+        else:
+            response = client.request(method, path, headers=extra, follow_redirects=False)
+    except Exception:  # noqa: BLE001 - an exception out of the app is the worst outcome
+        return identity, method, path, 599, "exception out of the app: " + traceback.format_exc().strip().splitlines()[-1][:300]
+    text = response.text if "text" in response.headers.get("content-type", "") or "json" in response.headers.get("content-type", "") else ""
+    problem = ""
+    if response.status_code >= 500:
+        problem = f"{response.status_code}: {text[:300]}"
+    elif any(leak in text for leak in LEAKS):
+        problem = "internal detail in the answer: " + text[:300]
+    return identity, method, path, response.status_code, problem

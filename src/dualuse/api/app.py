@@ -57,7 +57,7 @@ from starlette.background import BackgroundTask
 
 from dualuse import __version__
 from dualuse.api import auth, yente
-from dualuse.api.limits import BodyLimit, install_error_handlers
+from dualuse.api.limits import BodyLimit, JsonBodyGuard, RateLimiter, install_error_handlers
 from dualuse.api.schemas import (
     BatchIn,
     BatchOut,
@@ -92,11 +92,15 @@ class ApiSettings:
         max_body_bytes: largest request body (bytes); ``/lists/update`` accepts ``update_factor`` times more.
         max_batch: most shipments in ``/screen/batch`` and queries in ``/match``.
         update_factor: see ``max_body_bytes``.
+        max_json_depth: deepest nesting of a JSON body (400 beyond; :class:`~dualuse.api.limits.JsonBodyGuard`).
+        rate_per_minute: requests per minute per API key (429 beyond; :class:`~dualuse.api.limits.RateLimiter`).
     """
 
     max_body_bytes: int = 2_000_000
     max_batch: int = 500
     update_factor: int = 20
+    max_json_depth: int = 32
+    rate_per_minute: int = 1200
 
 
 TAGS = [
@@ -199,6 +203,8 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
             return found
 
     app.state.live = live
+    app.state.rate = RateLimiter(settings.rate_per_minute)
+    app.add_middleware(JsonBodyGuard, max_depth=settings.max_json_depth)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, large_paths=("/lists/update", "/app/screen", "/app/lists/update"), large_bytes=settings.max_body_bytes * settings.update_factor)
     install_error_handlers(app)
     app.include_router(yente.router)
