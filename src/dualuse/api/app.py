@@ -392,6 +392,7 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
         as_of: dt.date | None = Query(None, description="Data date of the update (default today)"),
         dry_run: bool = Query(False, description="Validate and diff only"),
         recent_days: int = Query(90, ge=0, le=3650),
+        allow_mass_removal: bool = Query(False, description="Accept an update that removes more than a fifth of the live entries"),
         key=Depends(auth.admin),
     ) -> dict:
         """The body is FollowTheMoney JSON lines (``application/x-ndjson``). It is validated completely
@@ -401,15 +402,15 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
         body = await request.body()
         if not body.strip():
             raise HTTPException(400, "the body is empty; expected FollowTheMoney JSON lines")
-        return await run_in_threadpool(_update, body, replace, as_of, dry_run, recent_days, key.actor)
+        return await run_in_threadpool(_update, body, replace, as_of, dry_run, recent_days, key.actor, allow_mass_removal)
 
-    def _update(body: bytes, replace: bool, as_of, dry_run: bool, recent_days: int, actor: str) -> dict:
+    def _update(body: bytes, replace: bool, as_of, dry_run: bool, recent_days: int, actor: str, allow_mass_removal: bool = False) -> dict:
         from dualuse.service.diff import diff_entries
 
         with tempfile.TemporaryDirectory(prefix="dualuse-api-update-") as tmp:
             path = Path(tmp) / "update.jsonl"
             path.write_bytes(body)
-            prepared = updates.prepare(database, path, replace=replace, as_of=as_of)
+            prepared = updates.prepare(database, path, replace=replace, as_of=as_of, allow_mass_removal=allow_mass_removal)
             prepared.source = f"API upload by {actor}"
             if dry_run:
                 live_info = versions.current(database)
