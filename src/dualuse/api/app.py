@@ -57,7 +57,7 @@ from starlette.background import BackgroundTask
 
 from dualuse import __version__
 from dualuse.api import auth, yente
-from dualuse.api.limits import BodyLimit, install_error_handlers
+from dualuse.api.limits import BodyLimit, JsonBodyGuard, RateLimiter, install_error_handlers
 from dualuse.api.schemas import (
     BatchIn,
     BatchOut,
@@ -92,11 +92,15 @@ class ApiSettings:
         max_body_bytes: largest request body (bytes); ``/lists/update`` accepts ``update_factor`` times more.
         max_batch: most shipments in ``/screen/batch`` and queries in ``/match``.
         update_factor: see ``max_body_bytes``.
+        max_json_depth: deepest nesting of a JSON body (400 beyond; :class:`~dualuse.api.limits.JsonBodyGuard`).
+        rate_per_minute: requests per minute per API key (429 beyond; :class:`~dualuse.api.limits.RateLimiter`).
     """
 
     max_body_bytes: int = 2_000_000
     max_batch: int = 500
     update_factor: int = 20
+    max_json_depth: int = 32
+    rate_per_minute: int = 1200
 
 
 TAGS = [
@@ -196,6 +200,8 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
             return found
 
     app.state.live = live
+    app.state.rate = RateLimiter(settings.rate_per_minute)
+    app.add_middleware(JsonBodyGuard, max_depth=settings.max_json_depth)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, large_paths=("/lists/update", "/app/screen", "/app/lists/update"), large_bytes=settings.max_body_bytes * settings.update_factor)
     install_error_handlers(app)
     app.include_router(yente.router)
@@ -383,6 +389,7 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
         as_of: dt.date | None = Query(None, description="Data date of the update (default today)"),
         dry_run: bool = Query(False, description="Validate and diff only"),
         recent_days: int = Query(90, ge=0, le=3650),
+        allow_mass_removal: bool = Query(False, description="Accept an update that removes more than a fifth of the live entries"),
         key=Depends(auth.admin),
     ) -> dict:
         """The body is FollowTheMoney JSON lines (``application/x-ndjson``). It is validated completely
@@ -392,15 +399,15 @@ def create_app(db: Database | str | None = None, settings: ApiSettings | None = 
         body = await request.body()
         if not body.strip():
             raise HTTPException(400, "the body is empty; expected FollowTheMoney JSON lines")
-        return await run_in_threadpool(_update, body, replace, as_of, dry_run, recent_days, key.actor)
+        return await run_in_threadpool(_update, body, replace, as_of, dry_run, recent_days, key.actor, allow_mass_removal)
 
-    def _update(body: bytes, replace: bool, as_of, dry_run: bool, recent_days: int, actor: str) -> dict:
+    def _update(body: bytes, replace: bool, as_of, dry_run: bool, recent_days: int, actor: str, allow_mass_removal: bool = False) -> dict:
         from dualuse.service.diff import diff_entries
 
         with tempfile.TemporaryDirectory(prefix="dualuse-api-update-") as tmp:
             path = Path(tmp) / "update.jsonl"
             path.write_bytes(body)
-            prepared = updates.prepare(database, path, replace=replace, as_of=as_of)
+            prepared = updates.prepare(database, path, replace=replace, as_of=as_of, allow_mass_removal=allow_mass_removal)
             prepared.source = f"API upload by {actor}"
             if dry_run:
                 live_info = versions.current(database)

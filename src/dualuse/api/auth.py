@@ -88,6 +88,11 @@ def require(role: str):
         info = authenticate(request.app.state.db, key)
         if info is None:
             raise HTTPException(401, "unknown or revoked API key", headers={"WWW-Authenticate": "Bearer"})
+        limiter = getattr(request.app.state, "rate", None)
+        wait = limiter.check(info.id) if limiter is not None else None
+        if wait is not None:
+            raise HTTPException(429, f"too many requests for the key {info.prefix}…: at most {limiter.per_minute} a minute; "
+                                f"try again in {max(1, round(wait))} s", headers={"Retry-After": str(max(1, round(wait)))})
         if not info.allows(role):
             raise HTTPException(403, f"this route needs the {role} role; the key {info.prefix}… has the {info.role} role")
         request.state.key = info

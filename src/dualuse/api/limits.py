@@ -1,4 +1,5 @@
-"""Request-size limit (ASGI middleware) and error handlers that never leak stack traces.
+"""Request-size and JSON-depth limits (ASGI middleware), the per-key rate limit, and error handlers that
+never leak stack traces.
 
 :class:`BodyLimit` refuses a request whose body is larger than the limit
 with ``413`` and a JSON ``detail`` naming the limit: at once when
@@ -14,9 +15,12 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 import uuid
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 log = logging.getLogger("dualuse.api")
@@ -24,6 +28,102 @@ log = logging.getLogger("dualuse.api")
 
 class _TooLarge(Exception):
     pass
+
+
+class RateLimiter:
+    """At most ``per_minute`` requests per API key, as a token bucket (bursts up to ``per_minute``).
+
+    :meth:`check` is called by the role check (:func:`dualuse.api.auth.require`) once the key is known;
+    a key over its rate gets ``429 Too Many Requests`` with ``Retry-After`` (seconds). Thread-safe; the
+    state is per process (each API worker counts on its own).
+    """
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self.rate = per_minute / 60.0
+        self._buckets: dict[object, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: object) -> float | None:
+        """``None`` when the request may go on, else the seconds to wait before the next one."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(self.per_minute), now))
+            tokens = min(float(self.per_minute), tokens + (now - last) * self.rate)
+            if tokens < 1.0:
+                self._buckets[key] = (tokens, now)
+                return (1.0 - tokens) / self.rate
+            self._buckets[key] = (tokens - 1.0, now)
+            if len(self._buckets) > 100_000:  # forget idle keys (bounded memory)
+                self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 120}
+            return None
+
+
+class JsonBodyGuard:
+    """ASGI middleware, the API's input boundary for JSON bodies: depth limit and text sanitising.
+
+    A JSON body nested deeper than ``max_depth`` gets ``400`` (Python's JSON decoder recurses once per
+    level: 100,000 ``[`` would exhaust its stack). A body whose text holds code points nothing downstream
+    can store or write (lone surrogates as ``\\ud800``, control characters; see
+    :mod:`dualuse.input.sanitise`) is passed on with them replaced by U+FFFD, and the answer carries
+    ``X-Dualuse-Sanitised: <count>``. Bodies that are not valid JSON are passed on unchanged (the route
+    answers 422).
+    """
+
+    def __init__(self, app, max_depth: int):
+        self.app = app
+        self.max_depth = max_depth
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"")
+        if b"json" not in content_type.lower() or b"ndjson" in content_type.lower():
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        replaced = 0
+        try:
+            value = json.loads(body)
+        except RecursionError:
+            await _send_json(send, 400, {"detail": f"the JSON body is nested more than {self.max_depth} levels deep"})
+            return
+        except ValueError:
+            value = None  # not JSON: the route's own parser answers 422
+        else:
+            from dualuse.input.limits import json_depth
+            from dualuse.input.sanitise import sanitise_value
+
+            if json_depth(value) > self.max_depth:
+                await _send_json(send, 400, {"detail": f"the JSON body is nested more than {self.max_depth} levels deep"})
+                return
+            value, replaced = sanitise_value(value)
+            if replaced:
+                body = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        async def marking_send(message):
+            if replaced and message["type"] == "http.response.start":
+                message = dict(message, headers=[*message.get("headers", []), (b"x-dualuse-sanitised", str(replaced).encode())])
+            await send(message)
+
+        await self.app(scope, replay, marking_send)
 
 
 class BodyLimit:
@@ -84,6 +184,19 @@ async def _send_json(send, status: int, body: dict) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
+def safe_validation_errors(error: RequestValidationError) -> list[dict]:
+    """The validation errors as JSON-safe dicts: ``loc``, ``msg`` and ``type`` only.
+
+    FastAPI's own handler echoes the ``input``, which fails on a body that is not UTF-8 (the bytes cannot
+    be encoded) and would repeat a hostile body back; the location and the message are what a client needs.
+    """
+    out = []
+    for item in error.errors()[:50]:
+        loc = [part if isinstance(part, int) else str(part)[:100] for part in item.get("loc", ())]
+        out.append({"loc": loc, "msg": str(item.get("msg", ""))[:300], "type": str(item.get("type", ""))[:50]})
+    return out
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """4xx for the services' own errors, 500 with a reference id for anything else."""
     from dualuse.service.alerts import ReviewError
@@ -91,6 +204,14 @@ def install_error_handlers(app: FastAPI) -> None:
     from dualuse.service.updates import UpdateError
     from dualuse.service.versions import VersionError
     from dualuse.storage.db import DatabaseError
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, error: RequestValidationError):
+        return JSONResponse({"detail": safe_validation_errors(error)}, status_code=422)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(_: Request, error: OverflowError):
+        return JSONResponse({"detail": "a number in the request is out of range"}, status_code=400)
 
     @app.exception_handler(ReviewError)
     async def _review(_: Request, error: ReviewError):

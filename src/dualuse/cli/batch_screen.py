@@ -19,7 +19,7 @@ from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progres
 
 from dualuse.cli.common import EXIT_SKIPPED, console, err_console, fail, input_error_text
 from dualuse.cli.dbopts import actor_of, open_db
-from dualuse.cli.reading import remember, report_unmapped
+from dualuse.cli.reading import remember, report_sanitised, report_unmapped
 from dualuse.i18n import _
 from dualuse.input import InputError
 from dualuse.input.rejects import write_rejects
@@ -110,6 +110,7 @@ def _run(*, file, fmt, output, day, skip_invalid, rejects_target, sheet, wanted,
         raise fail(_("{file}: cannot read ({reason})").format(file=file, reason=error.strerror or error)) from None
     bar.close()
     report_unmapped(checked.info.unmapped)
+    report_sanitised(checked.info.warnings)
     remember(reading, file)
     if checked.rejected:
         try:

@@ -104,6 +104,7 @@ def update(
     curated: Path | None = typer.Option(None, "--curated", help="Raw directories only: the curated files (default: DIR/curated, else the repository's data-sources/curated)."),
     recent_days: int = typer.Option(90, "--recent-days", min=0, help="Re-screen shipments dated or screened within this many days (and every shipment with open alerts)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and show the diff; store nothing."),
+    allow_mass_removal: bool = typer.Option(False, "--allow-mass-removal", help="Accept an update that removes more than a fifth of the live entries (refused by default: a truncated or wrong file does this)."),
     workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Worker processes that re-screen the stored shipments (default: every core)."),
     dask: str | None = typer.Option(None, "--dask", help="Re-screen on a Dask cluster: the scheduler's address (tcp://host:8786), or local for a cluster on this machine."),
     format: str = table_or_json_option(),
@@ -116,7 +117,7 @@ def update(
     database = open_db(db)
     who = actor_of(actor)
     try:
-        prepared = updates.prepare(database, source, replace=replace, as_of=day, curated=curated)
+        prepared = updates.prepare(database, source, replace=replace, as_of=day, curated=curated, allow_mass_removal=allow_mass_removal)
     except updates.UpdateError as error:
         raise fail(str(error)) from None
     for line in prepared.notes:

@@ -82,6 +82,18 @@ def remember(reading: Reading, file: Path) -> Path | None:
     return target
 
 
+def report_sanitised(warnings: list) -> None:
+    """Name the cells whose text was replaced at the input boundary (:mod:`dualuse.input.sanitise`), at most 20."""
+    if not warnings:
+        return
+    err_console.print(f"[yellow]{len(warnings)} value(s) held characters that cannot be stored or written; "
+                      "they were replaced by \N{REPLACEMENT CHARACTER}:[/]", highlight=False)
+    for warning in warnings[:20]:
+        err_console.print(f"  {warning.describe(with_file=False)}", highlight=False, soft_wrap=True)
+    if len(warnings) > 20:
+        err_console.print(f"  ... and {len(warnings) - 20} more", highlight=False)
+
+
 def report_unmapped(unmapped: list[tuple[str, str]]) -> None:
     """Name, once, the columns that were kept without being read."""
     if not unmapped:

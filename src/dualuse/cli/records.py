@@ -43,12 +43,20 @@ keys_app = typer.Typer(help="API keys and their roles (screener, reviewer, admin
 def audit_verify(
     db: str | None = db_option(),
     expect_head: str | None = typer.Option(None, "--expect-head", help="SEQ:HASH of the head noted earlier (e.g. from a previous verify): the chain must still hold it."),
+    anchor_file: Path | None = typer.Option(None, "--anchor", help="An anchor file written by `dualuse audit head -o` (checked like --expect-head)."),
+    key_file: Path | None = typer.Option(None, "--key-file", help="The key that signed the anchor file (kept outside the database)."),
     file: Path | None = typer.Option(None, "--file", help="Verify an exported JSON Lines file instead of the database."),
 ) -> None:
     """Check every record's hash, the sequence and the links; name every edited or deleted record."""
+    from dualuse.service import anchor as anchors
     from dualuse.service import audit
 
     anchor = None
+    if anchor_file is not None:
+        try:
+            anchor = anchors.read_anchor(anchor_file, anchors.read_key(key_file) if key_file else None)
+        except anchors.AnchorError as error:
+            raise fail(str(error)) from None
     if expect_head:
         seq, _, digest = expect_head.partition(":")
         if not seq.isdigit() or len(digest) != 64:
@@ -70,6 +78,28 @@ def audit_verify(
     for problem in report.problems:
         console.print(f"  [red]✗[/] {problem.message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+@audit_app.command("head")
+def audit_head(
+    db: str | None = db_option(),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Also write an anchor file (JSON) to keep outside the database."),
+    key_file: Path | None = typer.Option(None, "--key-file", help="Sign the anchor file with this key (HMAC-SHA256); keep the key away from the database server."),
+) -> None:
+    """Print the verified head of the audit chain (SEQ:HASH) to note outside the database."""
+    from dualuse.service import anchor as anchors
+
+    database = open_db(db)
+    try:
+        key = anchors.read_key(key_file) if key_file else None
+        statement = anchors.head_statement(database)
+        if output is not None:
+            anchors.write_anchor(output, statement, key)
+    except anchors.AnchorError as error:
+        raise fail(str(error)) from None
+    console.print(f"{statement['seq']}:{statement['hash']}", highlight=False, soft_wrap=True)
+    if output is not None:
+        note(f"anchor written to {output}" + (" (signed)" if key else "") + "; keep it outside the database; check with `dualuse audit verify --anchor`")
 
 
 @audit_app.command("export")

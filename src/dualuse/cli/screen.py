@@ -28,7 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dualuse.cli.common import EXIT_SKIPPED, console, err_console, fail, input_error_text, parse_date
 from dualuse.cli.dbopts import actor_of, actor_option, db_option, open_db, records_choice
 from dualuse.cli.render import print_terminal_view, summary_table
-from dualuse.cli.reading import date_order_option, mapping_option, prepare, remember, report_unmapped
+from dualuse.cli.reading import date_order_option, mapping_option, prepare, remember, report_sanitised, report_unmapped
 from dualuse.decision.screen import Screener
 from dualuse.i18n import N_, _
 from dualuse.input import InputError, load_shipments
@@ -84,6 +84,7 @@ def screen(
     except OSError as error:
         raise fail(_("{file}: cannot read ({reason})").format(file=file, reason=error.strerror or error)) from None
     report_unmapped(loaded.unmapped)
+    report_sanitised(loaded.warnings)
     remember(reading, file)
 
     if loaded.rejected:  # written first: a rejects path that does not suit the input stops before anything is screened

@@ -178,6 +178,8 @@ class ParsedRecord:
     shipment: Shipment | None
     issues: list[InputIssue] = field(default_factory=list)
     shipment_id: str | None = None
+    warnings: list[InputIssue] = field(default_factory=list)
+    """Text replaced at the input boundary (:mod:`dualuse.input.sanitise`): reported, not an error."""
 
 
 # ---------------------------------------------------------------------------

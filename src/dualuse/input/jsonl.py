@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dualuse.input.errors import MISSING, InputError, Loc, ParsedRecord, issue, validate_shipment
+from dualuse.input.errors import MISSING, InputError, InputIssue, Loc, ParsedRecord, issue, validate_shipment
+from dualuse.input.limits import current_limits, json_depth, shipment_size_problem
+from dualuse.input.sanitise import clean_text, sanitise_json
 from dualuse.input.tables import duplicate_lines, parse_date
 
 IGNORED_KEYS = frozenset({"expected", "_errors"})
@@ -44,13 +46,29 @@ def read_jsonl(file: str, text: str) -> list[ParsedRecord]:
 
 def line_record(file: str, number: int, line: str) -> ParsedRecord:
     """The record of one non-blank JSON Lines line (1-based ``number``); a line that is not valid JSON is a record with an issue."""
+    limits = current_limits()
+    if len(line) > limits.file_bytes:
+        return ParsedRecord(rows=[number], raw=line[:200], shipment=None, issues=[
+            issue(file, f"this line is {len(line):,} characters long, more than the limit of {limits.file_bytes:,} "
+                  "(DUALUSE_MAX_FILE_BYTES)", row=number)])
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        return ParsedRecord(rows=[number], raw=line, shipment=None, issues=[
+        return ParsedRecord(rows=[number], raw=_clean(line), shipment=None, issues=[
             issue(file, f"not valid JSON: {exc.msg} at character {exc.colno}; expected one shipment "
                   "object per line", row=number)])
+    except RecursionError:
+        return ParsedRecord(rows=[number], raw=_clean(line[:200]), shipment=None, issues=[_too_deep(file, number, limits)])
     return record_from_json(file, number, obj)
+
+
+def _clean(text: str) -> str:
+    return clean_text(text)[0]
+
+
+def _too_deep(file: str, row: int, limits) -> InputIssue:
+    return issue(file, f"the JSON value is nested more than {limits.json_depth} levels deep (DUALUSE_MAX_JSON_DEPTH); "
+                 "a shipment object needs 4", row=row)
 
 
 def read_json_array(file: str, text: str) -> list[ParsedRecord]:
@@ -75,6 +93,11 @@ def read_json_array(file: str, text: str) -> list[ParsedRecord]:
             except json.JSONDecodeError as exc:
                 raise InputError.single(file, f"not valid JSON: {exc.msg} at character {exc.colno}",
                                         row=exc.lineno) from exc
+            except RecursionError:
+                raise InputError([_too_deep(file, _line(text, pos), current_limits())]) from None
+            if len(records) >= current_limits().rows:
+                raise InputError.single(file, f"the array holds more than {current_limits().rows:,} shipments, the "
+                                        "limit (DUALUSE_MAX_ROWS); split the file", row=_line(text, pos))
             records.append(record_from_json(file, _line(text, pos), obj))
             pos = _skip_ws(text, end)
             if pos < len(text) and text[pos] == ",":
@@ -92,9 +115,18 @@ def read_json_array(file: str, text: str) -> list[ParsedRecord]:
 
 def record_from_json(file: str, row: int, obj: Any) -> ParsedRecord:
     """Validate one parsed JSON value as a shipment."""
+    limits = current_limits()
+    if json_depth(obj) > limits.json_depth:
+        return ParsedRecord(rows=[row], raw="(not kept: nested too deeply)", shipment=None, issues=[_too_deep(file, row, limits)])
+    obj, warnings = sanitise_json(file, row, obj)
     if not isinstance(obj, dict):
-        return ParsedRecord(rows=[row], raw=obj, shipment=None, issues=[
+        return ParsedRecord(rows=[row], raw=obj, shipment=None, warnings=warnings, issues=[
             issue(file, f"expected a JSON object (one shipment), found {_json_type(obj)}", row=row)])
+    too_large = shipment_size_problem(obj, limits) or _long_value(obj, limits)
+    if too_large:
+        return ParsedRecord(rows=[row], raw=obj, shipment=None, warnings=warnings,
+                            shipment_id=obj.get("id") if isinstance(obj.get("id"), str) else None,
+                            issues=[issue(file, too_large, row=row)])
     data = {k: v for k, v in obj.items() if k not in IGNORED_KEYS}
     shipment_id = data.get("id") if isinstance(data.get("id"), str) else None
     issues = []
@@ -119,7 +151,22 @@ def record_from_json(file: str, row: int, obj: Any) -> ParsedRecord:
     shipment, more = validate_shipment(data, file, locate, reported)
     issues.extend(more)
     return ParsedRecord(rows=[row], raw=obj, shipment=None if issues else shipment, issues=issues,
-                        shipment_id=shipment_id)
+                        shipment_id=shipment_id, warnings=warnings)
+
+
+def _long_value(obj: Any, limits) -> str | None:
+    """A text value longer than ``cell_chars``, named by its JSON path, or ``None``."""
+    stack: list[tuple[Any, str]] = [(obj, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str) and len(item) > limits.cell_chars:
+            return (f"the value of {path or 'the record'} is {len(item):,} characters long, more than the limit of "
+                    f"{limits.cell_chars:,} (DUALUSE_MAX_CELL_CHARS)")
+        if isinstance(item, dict):
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(item))
+    return None
 
 
 def _lookup(obj: Any, loc: Loc) -> Any:

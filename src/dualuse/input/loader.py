@@ -26,6 +26,8 @@ from dualuse.input.errors import InputError, InputIssue, ParsedRecord, RejectedR
 from dualuse.input.forms import table_from_sheet
 from dualuse.input.headers import Vocabulary, load_vocabulary
 from dualuse.input.jsonl import read_json_array, read_jsonl
+from dualuse.input.limits import current_limits
+from dualuse.input.sanitise import sanitise_table
 from dualuse.input.merge import merge_drafts
 from dualuse.input.tables import Resolution, Table, missing_required, read_csv, read_workbook, resolve_columns
 from dualuse.models.shipment import Shipment
@@ -106,6 +108,8 @@ class LoadResult:
     locations: dict[str, list[int]] = field(default_factory=dict)
     unmapped: list[tuple[str, str]] = field(default_factory=list)
     layouts: list[tuple[Table, Resolution]] = field(default_factory=list)
+    warnings: list[InputIssue] = field(default_factory=list)
+    """Text replaced at the input boundary (:mod:`dualuse.input.sanitise`), naming file, row and column."""
 
     @property
     def issues(self) -> list[InputIssue]:
@@ -160,10 +164,7 @@ def load_shipments(path: str | Path, *, skip_invalid: bool = False, sheet: str |
     fmt = detect_format(path)
     if sheet is not None and fmt != "xlsx":
         raise ValueError("sheet= only applies to .xlsx workbooks")
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError.single(file, f"cannot read the file: {exc.strerror or exc}") from exc
+    data = read_bounded(file, fmt)
     digest = hashlib.sha256(data).hexdigest()
     vocab = vocabulary or load_vocabulary()
 
@@ -183,12 +184,14 @@ def load_shipments(path: str | Path, *, skip_invalid: bool = False, sheet: str |
             forced = "\t" if Path(path).suffix.lower() == ".tsv" else None
             table_list = [read_csv(file, text, delimiter=forced)]
             records, tables = _records_from_tables(file, table_list, vocab, date_order)
+        del text
         if fmt in ("jsonl", "json"):
             _flag_duplicate_ids(file, records)
             if not records:
                 raise InputError.single(file, "the file holds no shipments: expected one shipment object "
                                         + ("per line" if fmt == "jsonl" else "in the array"))
 
+    warnings = [w for t in table_list for w in t.warnings] + [w for r in records for w in r.warnings]
     first = table_list[0] if table_list else None
     source = SourceInfo(
         path=file,
@@ -219,7 +222,27 @@ def load_shipments(path: str | Path, *, skip_invalid: bool = False, sheet: str |
             if all(h != header for h, _ in unmapped):
                 unmapped.append((header, why))
     return LoadResult(shipments=shipments, rejected=rejected, source=source, locations=locations,
-                      unmapped=unmapped, layouts=[(t, r.resolution) for t, r in zip(table_list, tables, strict=False)])
+                      unmapped=unmapped, layouts=[(t, r.resolution) for t, r in zip(table_list, tables, strict=False)],
+                      warnings=warnings)
+
+
+def read_bounded(file: str, fmt: str) -> bytes:
+    """The bytes of ``file``, refused when larger than the limit for ``fmt`` (:mod:`dualuse.input.limits`).
+
+    Raises:
+        InputError: unreadable, or larger than ``file_bytes`` (``xlsx_bytes`` for workbooks).
+    """
+    limits = current_limits()
+    limit, name = (limits.xlsx_bytes, "XLSX_BYTES") if fmt == "xlsx" else (limits.file_bytes, "FILE_BYTES")
+    try:
+        size = Path(file).stat().st_size
+        if size > limit:
+            raise InputError.single(file, f"the file is {size:,} bytes, more than the limit of {limit:,} for "
+                                    f"{fmt.upper()} files (DUALUSE_MAX_{name}); split it"
+                                    + (" or save it as CSV (CSV and JSON Lines files are streamed)" if fmt in ("xlsx", "json") else ""))
+        return Path(file).read_bytes()
+    except OSError as exc:
+        raise InputError.single(file, f"cannot read the file: {exc.strerror or exc}") from exc
 
 
 def read_tables(path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
@@ -233,10 +256,7 @@ def read_tables(path: str | Path, *, sheet: str | None = None, encoding: str | N
     fmt = detect_format(path)
     if fmt in ("jsonl", "json"):
         raise InputError.single(file, "JSON files have no columns: their shape is the Shipment object")
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError.single(file, f"cannot read the file: {exc.strerror or exc}") from exc
+    data = read_bounded(file, fmt)
     vocab = vocabulary or load_vocabulary()
     if fmt == "xlsx":
         return read_xlsx_tables(file, data, vocab, sheet=sheet), None
@@ -313,8 +333,14 @@ def with_defaults(table: Table, vocab: Vocabulary) -> Table:
 
 def _records_from_tables(file: str, tables: list[Table], vocab: Vocabulary,
                          date_order: DateOrder | None) -> tuple[list[ParsedRecord], list[TableRead]]:
-    """Flat tables are read on their own; several form sheets are merged into one shipment."""
-    tables[:] = [with_defaults(t, vocab) for t in tables]
+    """Flat tables are read on their own; several form sheets are merged into one shipment.
+
+    The tables' text is sanitised first (:func:`dualuse.input.sanitise.sanitise_table`; the warnings go to
+    :attr:`Table.warnings`), so nothing after this sees a code point it cannot store or write.
+    """
+    for table in tables:
+        table.warnings = sanitise_table(file, table)
+    tables[:] = [_keep_warnings(with_defaults(t, vocab), t) for t in tables]
     if len(tables) == 1:
         read = read_table_records(file, tables[0], vocab, date_order=date_order)
         return read.records, [read]
@@ -339,6 +365,11 @@ def _records_from_tables(file: str, tables: list[Table], vocab: Vocabulary,
     for read in reads:
         read.records.append(record)
     return [record], reads
+
+
+def _keep_warnings(new: Table, old: Table) -> Table:
+    new.warnings = old.warnings
+    return new
 
 
 def _flag_duplicate_ids(file: str, records: list[ParsedRecord]) -> None:

@@ -39,7 +39,13 @@ from dualuse.input.errors import InputError, ParsedRecord, issue
 from dualuse.input.headers import Vocabulary, load_vocabulary
 from dualuse.input.jsonl import line_record
 from dualuse.input.loader import SourceInfo, detect_format, load_shipments, with_defaults
-from dualuse.input.tables import Resolution, Table, resolve_columns, sniff_delimiter, to_text
+from dualuse.input.limits import current_limits
+from dualuse.input.sanitise import sanitise_cells
+from dualuse.input.tables import Resolution, Table, check_width, resolve_columns, sniff_delimiter, to_text
+
+
+def _max_columns() -> int:  # read per file: DUALUSE_MAX_COLUMNS may change between runs
+    return current_limits().columns
 
 STREAM_FROM_BYTES = 8 * 1024 * 1024
 """Files of at least this many bytes (CSV/TSV, JSON Lines) are streamed; smaller ones are read whole."""
@@ -88,6 +94,8 @@ class StreamInfo:
         bytes_read: bytes consumed so far (for progress).
         source: a :class:`SourceInfo` for rejected records (``sha256`` is empty for streamed files:
             the stream does not hold the bytes; :func:`dualuse.batch.journal.file_digest` gives it).
+        warnings: cells whose text was sanitised (:mod:`dualuse.input.sanitise`), naming row and column;
+            JSON Lines records carry theirs in :attr:`ParsedRecord.warnings`.
     """
 
     path: str
@@ -100,6 +108,7 @@ class StreamInfo:
     unmapped: list[tuple[str, str]] = field(default_factory=list)
     bytes_read: int = 0
     source: SourceInfo | None = None
+    warnings: list = field(default_factory=list)
 
 
 def will_stream(path: str | Path, threshold: int | None = None) -> bool:
@@ -187,6 +196,7 @@ def _whole(path: str | Path, info: StreamInfo, *, sheet, encoding, vocabulary, d
                             date_order=date_order)  # type: ignore[arg-type]
     info.encoding, info.delimiter = loaded.source.encoding, loaded.source.delimiter
     info.columns, info.unmapped, info.source = loaded.source.columns, loaded.unmapped, loaded.source
+    info.warnings = list(loaded.warnings)
     info.bytes_read = info.size
     records = [ParsedRecord(rows=list(loaded.locations.get(s.id, [])), raw=None, shipment=s, shipment_id=s.id)
                for s in loaded.shipments]
@@ -270,6 +280,8 @@ def _jsonl(file: str, text: io.TextIOWrapper, info: StreamInfo, batch_rows: int)
                       "(is a line break missing?)", row=number)]))
         else:
             record = line_record(file, number, body)  # a line that is not JSON has no shipment id: never a repeat
+            if record.warnings and len(info.warnings) < 10_000:
+                info.warnings.extend(record.warnings)
             _flag_repeat(file, record, seen, "id", "shipment ids must be unique")
             batch.append(record)
         if len(batch) >= batch_rows:
@@ -377,6 +389,11 @@ def _csv_rows(file: str, text: io.TextIOWrapper, info: StreamInfo, delimiter: st
             cells[0] = cells[0][1:]
         if any(c.strip() for c in cells):
             check_cells(file, start, cells, headers)
+            if len(cells) > _max_columns():
+                check_width(file, start, len(cells))
+            found = sanitise_cells(file, start, cells, headers)
+            if found and len(info.warnings) < 10_000:
+                info.warnings.extend(found)
             if headers is None:
                 headers = cells
             yield start, cells

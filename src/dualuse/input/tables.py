@@ -30,6 +30,7 @@ from dualuse.input.errors import (
     InputIssue,
     issue,
 )
+from dualuse.input.limits import current_limits
 from dualuse.input.headers import (
     INTERMEDIARY_FIELDS,
     LINE_FIELDS,
@@ -270,6 +271,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     no_goods: bool = False
     goods_header: bool = True
+    warnings: list[InputIssue] = field(default_factory=list)
 
 
 @dataclass
@@ -320,10 +322,16 @@ def read_csv(file: str, text: str, *, delimiter: str | None = None) -> Table:
     records: list[tuple[int, list[str]]] = []
     start = 1
     previous = csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    limits = current_limits()
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
                 check_cells(file, start, cells, records[0][1] if records else None)
+                if len(cells) > limits.columns:
+                    check_width(file, start, len(cells))
+                if len(records) > limits.rows:
+                    raise InputError.single(file, f"the file has more than {limits.rows:,} data rows, the limit "
+                                            "(DUALUSE_MAX_ROWS); split it", row=start)
                 records.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -338,12 +346,94 @@ def read_csv(file: str, text: str, *, delimiter: str | None = None) -> Table:
     if not records:
         raise InputError.single(file, "the file is empty: expected a header row and one row per item line")
     header_row, headers = records[0]
+    check_width(file, header_row, max(len(cells) for _, cells in records))
     width = len(headers)
     rows = [(r, cells + [""] * (width - len(cells))) for r, cells in records[1:]]
     return Table(headers=headers, header_row=header_row, rows=rows, delimiter=delim)
 
 
+def check_width(file: str, row: int, width: int) -> None:
+    """Refuse a row of more than ``columns`` cells (:mod:`dualuse.input.limits`).
+
+    Raises:
+        InputError: naming the row.
+    """
+    limit = current_limits().columns
+    if width > limit:
+        raise InputError.single(file, f"this row has {width:,} columns, more than the limit of {limit:,} "
+                                "(DUALUSE_MAX_COLUMNS)", row=row)
+
+
+XLSX_FAILURES: tuple[type[BaseException], ...] = ()
+"""What openpyxl and the zip and XML readers raise on a damaged workbook (filled on first use)."""
+
+
+def _xlsx_failures() -> tuple[type[BaseException], ...]:
+    global XLSX_FAILURES
+    if not XLSX_FAILURES:
+        import zipfile
+        import zlib
+        from xml.etree.ElementTree import ParseError
+
+        XLSX_FAILURES = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ParseError, KeyError, ValueError,
+                         TypeError, IndexError, AttributeError, NotImplementedError, EOFError, OSError,
+                         UnicodeError, OverflowError, LookupError, AssertionError, RecursionError)
+        try:
+            from lxml.etree import LxmlError
+
+            XLSX_FAILURES += (LxmlError,)
+        except ImportError:  # pragma: no cover - lxml is optional
+            pass
+    return XLSX_FAILURES
+
+
+def check_unpacked(file: str, data: bytes) -> None:
+    """Refuse a workbook whose members unpack to more than ``unpacked_bytes`` (a zip bomb) or use a
+    compression the zip reader does not support; both before openpyxl reads anything.
+
+    Raises:
+        InputError: naming the member.
+    """
+    import zipfile
+
+    limit = current_limits().unpacked_bytes
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            total = sum(m.file_size for m in members)
+            for member in members:
+                if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise InputError.single(file, f"not a readable .xlsx workbook: the member {member.filename!r} uses "
+                                            f"compression method {member.compress_type}, which XLSX files do not use")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        raise InputError.single(file, f"not a readable .xlsx workbook ({exc or type(exc).__name__})") from None
+    if total > limit:
+        raise InputError.single(file, f"the workbook unpacks to {total:,} bytes, more than the limit of {limit:,} "
+                                "(DUALUSE_MAX_UNPACKED_BYTES)")
+
+
 def read_workbook(file: str, data: bytes, *, sheet: str | None = None, first_only: bool = False) -> list[Sheet]:
+    """:func:`read_sheets`, with a damaged workbook (broken zip members, bad XML inside, odd cell types, no
+    sheet) an :class:`InputError` naming the file instead of the reader's own exception.
+
+    Raises:
+        InputError: see :func:`read_sheets`; also damaged or over-large workbooks.
+    """
+    check_unpacked(file, data)
+    try:
+        sheets = read_sheets(file, data, sheet=sheet, first_only=first_only)
+    except InputError:
+        raise
+    except _xlsx_failures() as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise InputError.single(file, f"not a readable .xlsx workbook: the file is damaged or not written by a "
+                                f"spreadsheet program ({type(exc).__name__}: {detail})") from None
+    if not sheets:
+        raise InputError.single(file, "the workbook has no sheets: expected a sheet with a header row and one row per item line")
+    return sheets
+
+
+def read_sheets(file: str, data: bytes, *, sheet: str | None = None, first_only: bool = False) -> list[Sheet]:
     """Read every sheet of an XLSX workbook (or only ``sheet``, or only the first), in workbook order.
 
     Cells keep their types: numbers, dates (as ``datetime``), text. Formulas
@@ -370,8 +460,17 @@ def read_workbook(file: str, data: bytes, *, sheet: str | None = None, first_onl
             rows: list[tuple[int, list[Any]]] = []
             start = ws.min_row or 1
             pairs = zip(ws.iter_rows(values_only=True), ws_formulas.iter_rows(values_only=True), strict=False)
+            limits = current_limits()
             for number, (row_values, row_formulas) in enumerate(pairs, start=start):
                 cells = list(row_values)
+                if len(cells) > limits.columns:
+                    width = len(cells)
+                    while width and cells[width - 1] is None:
+                        width -= 1
+                    check_width(file, number, width)
+                if len(rows) > limits.rows:
+                    raise InputError.single(file, f"sheet {title!r} has more than {limits.rows:,} rows, the limit "
+                                            "(DUALUSE_MAX_ROWS); split it", row=number)
                 for col, (value, formula) in enumerate(zip(cells, row_formulas, strict=False)):
                     if value is None and _is_formula(formula):
                         unsaved.append(issue(

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (start-up o
 
 from dualuse.i18n import N_, _, citation, current, reason_text
 from dualuse.models.decision import Decision
+from dualuse.output.cells import safe_row, safe_text
 from dualuse.output.files import write_bytes_atomically
 
 FORMATS = ("jsonl", "csv", "xlsx")
@@ -190,7 +191,7 @@ def jsonl_bytes(decisions: Sequence[Decision]) -> bytes:
 
 def csv_bytes(decisions: Sequence[Decision]) -> bytes:
     """Decisions as UTF-8 CSV with BOM (so spreadsheet programs read the CJK text), one row per line."""
-    rows = _localised_header(line_rows(decisions))
+    rows = [safe_row(r) for r in _localised_header(line_rows(decisions))]
     buffer = io.StringIO()
     fieldnames = _columns(rows) if rows else [_("shipment id"), _("shipment verdict")]
     writer = csv.DictWriter(buffer, fieldnames=fieldnames, restval="")
@@ -213,13 +214,13 @@ def write_csv_rows(stream, row_batches: Callable[[], Iterable[list[dict[str, obj
     columns: dict[str, None] = {}
     for rows in row_batches():
         for row in rows:
-            columns.update(dict.fromkeys(row))
+            columns.update(dict.fromkeys(safe_text(str(k)) for k in row))
     fieldnames = list(columns) if columns else [_("shipment id"), _("shipment verdict")]
     stream.write("\ufeff")
     writer = csv.DictWriter(stream, fieldnames=fieldnames, restval="")
     writer.writeheader()
     for rows in row_batches():
-        writer.writerows(rows)
+        writer.writerows(safe_row(r) for r in rows)
 
 
 def _sheet(workbook: Workbook, title: str, rows: list[dict[str, object]], verdict_columns: Sequence[str]) -> None:
@@ -229,6 +230,7 @@ def _sheet(workbook: Workbook, title: str, rows: list[dict[str, object]], verdic
     if not rows:
         sheet.append(["(none)"])
         return
+    rows = [safe_row(r) for r in rows]
     headers = _columns(rows)
     sheet.append(headers)
     for cell in sheet[1]:

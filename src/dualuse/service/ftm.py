@@ -46,6 +46,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from dualuse.decision.overrides import entry_fingerprint, normalise_name
+from dualuse.input.limits import json_depth
+from dualuse.input.sanitise import describe, sanitise_value
 from dualuse.models.reference import LEGAL_LISTS, LIST_IDS, LegalSource, ListEntry, NameForm, StatusInterval
 
 TARGET_SCHEMAS = {"Organization": "Organization", "Company": "Organization", "LegalEntity": "Organization", "PublicBody": "Organization", "Person": "Person"}
@@ -183,6 +185,10 @@ def read_lines(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
             items = json.loads(stripped)
         except json.JSONDecodeError as error:
             raise FtmError([f"{path}: not valid JSON ({error.msg} at line {error.lineno})"]) from None
+        except RecursionError:
+            raise FtmError([f"{path}: the JSON is nested too deeply (an FtM entity nests 3 levels)"]) from None
+        if not isinstance(items, list):
+            raise FtmError([f"{path}: expected a JSON array of FtM entities"])
         lines = [(n, item) for n, item in enumerate(items, start=1)]
     else:
         lines = []
@@ -196,6 +202,20 @@ def read_lines(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
                 lines.append((n, json.loads(line)))
             except json.JSONDecodeError as error:
                 problems.append(f"line {n}: not valid JSON ({error.msg}, column {error.colno})")
+            except RecursionError:
+                problems.append(f"line {n}: the JSON is nested too deeply (an FtM entity nests 3 levels)")
+    checked: list[tuple[int, object]] = []
+    for n, obj in lines:
+        if json_depth(obj) > MAX_FTM_DEPTH:
+            problems.append(f"line {n}: the JSON is nested more than {MAX_FTM_DEPTH} levels deep (an FtM entity nests 3)")
+            continue
+        obj, replaced = sanitise_value(obj)
+        if replaced:
+            problems.append(f"line {n}: {describe(replaced)}; correct the file (list entries are matched and "
+                            "written as they are)")
+            continue
+        checked.append((n, obj))
+    lines = checked
     for n, obj in lines:
         if not isinstance(obj, dict):
             problems.append(f"line {n}: expected a JSON object (an FtM entity), got {type(obj).__name__}")
@@ -206,6 +226,10 @@ def read_lines(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     if not out and not problems:
         raise FtmError([f"{path}: no FtM entity found (expected one JSON object per line)"])
     return out, problems
+
+
+MAX_FTM_DEPTH = 10
+"""Deepest nesting accepted in one FtM entity (an entity with properties holding lists nests 3)."""
 
 
 def apply_ftm(path: Path, current: list[ListEntry], replace: bool = False) -> FtmResult:

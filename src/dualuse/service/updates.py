@@ -250,6 +250,7 @@ def prepare(
     replace: bool = False,
     as_of: dt.date | None = None,
     curated: Path | None = None,
+    allow_mass_removal: bool = False,
 ) -> PreparedUpdate:
     """Load and completely validate an update (nothing is stored).
 
@@ -259,6 +260,8 @@ def prepare(
         replace: FtM only: remove entries of the named lists that the file lacks.
         as_of: FtM only: the data date of the update (default: today).
         curated: raw directories only: the curated files' directory.
+        allow_mass_removal: accept an update that removes more than :data:`MASS_REMOVAL_SHARE` of the
+            live entries (a truncated export or a wrong file would otherwise empty the lists).
 
     Raises:
         UpdateError: every problem found; the live version is untouched.
@@ -315,8 +318,38 @@ def prepare(
         version = json.loads(files[store.MANIFEST].decode("utf-8"))["version"]
     except (KeyError, ValueError) as error:
         raise UpdateError([f"manifest.json has no version ({error})"], source) from None
+    prepared = PreparedUpdate(files=files, version=version, source=source, source_kind=kind, notes=notes, item_changes=item_changes)
+    try:
+        _check_removal(db, prepared, source, allow_mass_removal)  # first: a truncated file also breaks relations
+    except UpdateError:
+        raise
+    except Exception:  # noqa: BLE001 - entries that do not parse are reported by the validation below
+        pass
     _validate(files, source)
-    return PreparedUpdate(files=files, version=version, source=source, source_kind=kind, notes=notes, item_changes=item_changes)
+    return prepared
+
+
+MASS_REMOVAL_SHARE = 0.2
+"""An update that removes more than this share of the live version's entries is refused unless
+``allow_mass_removal`` (``--allow-mass-removal``, ``?allow_mass_removal=true``): lists grow and entries are
+ended (kept with an end date), so a large removal is almost always a truncated or wrong file."""
+
+
+def _check_removal(db: Database, prepared: PreparedUpdate, source: str, allowed: bool) -> None:
+    """Refuse an update that removes more than :data:`MASS_REMOVAL_SHARE` of the live entries, or all of them."""
+    live = versions.current(db)
+    old_ids = {e.id for e in versions.entries_of(db, live)}
+    if not old_ids:
+        return
+    new_ids = {e.id for e in prepared.entries()}
+    removed = len(old_ids - new_ids)
+    if not new_ids:
+        raise UpdateError([f"the update holds no list entries; the live version {live.version} has {len(old_ids):,}"], source)
+    if removed > MASS_REMOVAL_SHARE * len(old_ids) and not allowed:
+        raise UpdateError([f"the update removes {removed:,} of the {len(old_ids):,} entries of the live version "
+                           f"{live.version} ({removed / len(old_ids):.0%}, more than {MASS_REMOVAL_SHARE:.0%}); a truncated "
+                           "or wrong file does this. If the removal is intended, repeat with --allow-mass-removal "
+                           "(API: ?allow_mass_removal=true)"], source)
 
 
 def _files_of_proposal(db: Database, path: Path) -> tuple[dict[str, bytes], list[str], list[str]]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from dualuse.decision.overrides import entry_fingerprint
@@ -221,6 +221,8 @@ def set_current(session: Session, seq: int) -> None:
 
 
 _BASELINE_LOCK = threading.Lock()
+_PG_BASELINE_LOCK_ID = 7423010127
+"""PostgreSQL advisory lock taken while the baseline version is registered (SQLite's BEGIN IMMEDIATE serialises already)."""
 
 
 def ensure_baseline(db: Database, actor: str = "dualuse") -> VersionInfo:
@@ -230,6 +232,8 @@ def ensure_baseline(db: Database, actor: str = "dualuse") -> VersionInfo:
         if seq is not None:
             return _info(session.get(ListVersion, seq), seq)
     with _BASELINE_LOCK, db.write() as session:
+        if db.dialect == "postgresql":  # processes racing on a new database: one registers the baseline
+            session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_BASELINE_LOCK_ID})
         seq = current_seq(session)
         if seq is None:
             row = store_version(session, packaged_files(), "packaged data (dualuse/data)", "package", actor, {"baseline": True})

@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -85,6 +86,17 @@ def create_web(database: Database, secure_cookies: bool = False, session_hours: 
         lang = lang_of(request)
         message = i18n.gettext("Page not found.", lang) if error.status_code == 404 else i18n.translate(str(error.detail), lang)
         return render(request, "error.html", status_code=error.status_code, message=message)
+
+    @web.exception_handler(RequestValidationError)
+    async def invalid_form(request: Request, error: RequestValidationError):
+        from dualuse.api.limits import safe_validation_errors
+
+        fields = ", ".join(str(e["loc"][-1]) for e in safe_validation_errors(error) if e["loc"])
+        return render(request, "error.html", status_code=422, message=i18n.gettext("The form is incomplete or invalid: {fields}.", lang_of(request)).format(fields=fields))
+
+    @web.exception_handler(OverflowError)
+    async def out_of_range(request: Request, error: OverflowError):
+        return render(request, "error.html", status_code=404, message=i18n.gettext("Page not found.", lang_of(request)))
 
     @web.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception):
