@@ -290,3 +290,16 @@ def test_a_description_that_is_a_tariff_wording_is_classified_as_that_subheading
     assert scrap.status == "controlled" and scrap.code == "3C003.b" and "from the HS code" in scrap.explanation
     # a description that matches nothing and is no tariff wording still cannot clear an item
     assert catalogue.classify(None, None, DAY, "assorted goods", search=search).status == "needs_classification"
+
+
+def test_the_subheading_s_own_tariff_wording_clears_a_heading_only_code(search, catalogue):
+    hs6 = store.load_hs6()
+    # 850151 holds no entry's line; its heading 8501 holds 3A225 and 9A012.b: the subheading's wording names other goods
+    motors = catalogue.classify(None, "85015100", DAY, hs6["850151"], search=search)
+    assert motors.status == "not_controlled" and "tariff wording of subheading 850151" in motors.explanation
+    # only the heading's wording: it covers the listed entries too, so the line stays in review
+    assert catalogue.classify(None, "85015100", DAY, hs6["8501"], search=search).status == "needs_classification"
+    # words of its own beyond the tariff text (a parameter of 3A225) keep it in review
+    assert catalogue.classify(None, "85015100", DAY, hs6["850151"] + ", frequency changer 600 Hz", search=search).status == "needs_classification"
+    # a subheading that is an entry's reference code is never cleared by its wording
+    assert catalogue.classify(None, "85013400", DAY, hs6["850134"], search=search).status == "needs_classification"

@@ -314,13 +314,34 @@ class Catalogue:
         the catalogue lists no line. A description that leaves an entry open
         keeps the line in review; a prefix under which entries sit is never
         cleared this way.
+
+        A description that is the tariff wording of the declared six-digit
+        subheading itself (not merely of its heading) is cleared even when its
+        words leave an entry open: HS subheadings are mutually exclusive, so
+        the wording names the goods of a subheading under which the catalogue
+        lists no line, and the entries it shares words with are classified
+        under other subheadings (their reference codes). Such a line carries
+        no evidence beyond the declared code (regime.md §4.2: the reference
+        HS codes are how the catalogue maps entries to the tariff); it stays
+        in review when the description adds words of its own (a model, a
+        parameter), or only restates the heading's text.
         """
         if by_hs is None or by_hs.status != "needs_parameters" or not text or not hs_code or len(hs_code) >= 10:
             return None
         if self.entries_for_hs(hs_code):
             return None
         found = by_text if by_text is not None else search.lookup(text, as_of=day, parameters=parameters)
-        return found if found.status == "not_controlled" else None
+        if found.status == "not_controlled":
+            return found
+        if found.status == "needs_parameters" and search.restates_hs(text, hs_code, levels=(6,)):
+            from dualuse.classification.search import Lookup  # search imports this module
+
+            return Lookup(
+                text, "description", "not_controlled", (),
+                f"the description is the tariff wording of subheading {hs_code[:6]}, under which no entry lists a line",
+                as_of=day,
+            )
+        return None
 
     @staticmethod
     def _conflict(code: str, by_text) -> str | None:

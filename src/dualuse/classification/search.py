@@ -423,8 +423,11 @@ class CatalogueSearch:
             self._tariff_index = index
         return self._tariff_index.get(key)
 
-    def restates_hs(self, description: str, hs_code: str) -> bool:
+    def restates_hs(self, description: str, hs_code: str, levels: tuple[int, ...] = (6, 4)) -> bool:
         """True when ``description`` is the tariff wording of ``hs_code`` itself (its HS 2022 subheading or heading).
+
+        ``levels``: the HS digit levels whose texts count (``(6,)``: the
+        six-digit subheading's own text only).
 
         Customs declarations often carry the tariff text as the goods
         description. Such a description adds nothing to the declared code:
@@ -440,7 +443,7 @@ class CatalogueSearch:
         words = set(_en_terms(description))
         if len(digits) < 6 or not words or _CJK.search(description) or _KANA.search(description):
             return False
-        tariff = set(_en_terms(" ".join(self.hs6.get(digits[:n], "") for n in (6, 4))))
+        tariff = set(_en_terms(" ".join(self.hs6.get(digits[:n], "") for n in levels)))
         return len(words & tariff) >= RESTATES_HS_SHARE * len(words)
 
     def with_entries(self, replacements: dict[str, ControlEntry]) -> "CatalogueSearch":
