@@ -700,19 +700,7 @@ class Matcher:
                 entry = self.entry(position)
                 if wanted is not None and entry.list not in wanted:
                     return []
-                form = next((f for f in entry.names if f.kind == "official_ja"), entry.names[0])
-                return [
-                    MatchResult(
-                        entry=entry,
-                        score=UNIT_OF_SCORE,
-                        decision="match",
-                        form=form,
-                        query_variant=variant,
-                        entry_variant=variant,
-                        alignment=Alignment(UNIT_OF_SCORE, (), variant.tokens, ()),
-                        unit_of=variant.text,
-                    )
-                ]
+                return [_unit_match(entry, variant, variant, variant.text)]
         for variant in sorted(query_variants, key=lambda v: not v.truncated):  # the head of "AのB" comes first
             compact = variant.compact
             if variant.mode != "raw" or not compact or not all(is_han(ch) or is_kana(ch) or ch.isdigit() for ch in compact):
@@ -741,18 +729,7 @@ class Matcher:
                     return []
                 form = next((f for f in entry.names if f.kind == "official_ja"), entry.names[0])
                 entry_variant = next((v for v in analyze(form.value) if v.mode == "raw"), variant)
-                return [
-                    MatchResult(
-                        entry=entry,
-                        score=UNIT_OF_SCORE,
-                        decision="match",
-                        form=form,
-                        query_variant=variant,
-                        entry_variant=entry_variant,
-                        alignment=Alignment(UNIT_OF_SCORE, (), variant.tokens, ()),
-                        unit_of=variant.text.replace(" ", ""),
-                    )
-                ]
+                return [_unit_match(entry, variant, entry_variant, variant.text.replace(" ", ""))]
         return []
 
     def _ancestors(self, entry_index: int) -> set[int]:
@@ -954,3 +931,21 @@ def _country_adjusted(score: float, country: str | None, entry: ListEntry) -> fl
     if country.upper() in entry.countries:
         return min(1.0, score + COUNTRY_BONUS)
     return max(0.0, score - COUNTRY_PENALTY)
+
+
+def _unit_match(entry: ListEntry, query_variant: NameVariant, entry_variant: NameVariant, unit_of: str) -> MatchResult:
+    """A ``match`` at :data:`UNIT_OF_SCORE` of a unit or a named unit to the organisation ``entry`` it belongs to.
+
+    The form shown is the entry's official Japanese name (else its first name); ``unit_of`` is the unit as written.
+    """
+    form = next((f for f in entry.names if f.kind == "official_ja"), entry.names[0])
+    return MatchResult(
+        entry=entry,
+        score=UNIT_OF_SCORE,
+        decision="match",
+        form=form,
+        query_variant=query_variant,
+        entry_variant=entry_variant,
+        alignment=Alignment(UNIT_OF_SCORE, (), query_variant.tokens, ()),
+        unit_of=unit_of,
+    )
