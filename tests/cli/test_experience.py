@@ -328,3 +328,18 @@ def test_hs_descriptions_are_shortened_at_a_word_boundary():
     assert shorten("Tungsten; powders", 40) == "Tungsten; powders"
     out = invoke("item", "2805301910").stdout
     assert "scandium and…" in out or "scandium…" in out or "scandium and yttrium" in out
+
+
+def test_replaced_characters_are_reported_in_the_users_language(fresh_user):
+    """A control character in a party name is replaced at the input boundary and said, in en and ja."""
+    text = EXAMPLES.read_text(encoding="utf-8").splitlines()
+    header, first = text[0], text[1].replace("KAWASAKI HVY IND", "KAWASAKI\x07 HVY IND", 1)
+    sample = fresh_user / "bell.csv"
+    sample.write_text(header + "\n" + first + "\n", encoding="utf-8")
+    en = invoke("screen", str(sample), "--no-record")
+    assert en.exit_code == 0
+    assert "1 value held characters that cannot be stored or written; they were replaced by \N{REPLACEMENT CHARACTER}:" in en.stderr
+    ja = invoke("screen", str(sample), "--no-record", "--lang", "ja")
+    flat = "".join(ja.stderr.split())
+    assert "1件の値に保存・出力できない文字が含まれていたため" in flat
+    assert "2行目" in flat or "行2" in flat, flat

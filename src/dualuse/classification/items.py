@@ -333,7 +333,9 @@ class Catalogue:
         found = by_text if by_text is not None else search.lookup(text, as_of=day, parameters=parameters)
         if found.status == "not_controlled":
             return found
-        if found.status == "needs_parameters" and search.restates_hs(text, hs_code, levels=(6,)):
+        # the six-digit subheading itself must hold no line: an eight-digit code such as 81089000 is the
+        # subheading 8108.90 written out, and lines sit under 810890
+        if found.status == "needs_parameters" and not self.entries_for_hs(hs_code[:6]) and search.restates_hs(text, hs_code, levels=(6,)):
             from dualuse.classification.search import Lookup  # search imports this module
 
             return Lookup(

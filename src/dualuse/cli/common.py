@@ -33,7 +33,16 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
 
 
 def input_error_text(error: InputError) -> str:
-    """Every issue of ``error`` on its own line, in the user's language.
+    """Every issue of ``error`` on its own line, in the user's language (see :func:`input_issue_text`)."""
+    from dualuse.i18n import current
+
+    if current() == "en":
+        return str(error)
+    return "\n".join(input_issue_text(item) for item in error.issues)
+
+
+def input_issue_text(item, *, with_file: bool = True) -> str:
+    """One :class:`~dualuse.input.errors.InputIssue` as a line in the user's language.
 
     The frame (row, column, value) is translated here and the message through
     the catalogue (exact text or a ``{field}`` template); a message no
@@ -42,24 +51,22 @@ def input_error_text(error: InputError) -> str:
     from dualuse.i18n import _, current, translate
 
     if current() == "en":
-        return str(error)
+        return item.describe(with_file=with_file)
     from dualuse.input.errors import MISSING, show_value
 
-    lines = []
-    for item in error.issues:
-        where = []
-        if item.row is not None:
-            where.append(_("row {n}").format(n=item.row))
-        if item.column is not None:
-            column = _("column \"{name}\"").format(name=item.column)
-            if item.value is not MISSING:
-                column += f" ({show_value(item.value)})"
-            where.append(column)
-        elif item.value is not MISSING:
-            where.append(_("value {value}").format(value=show_value(item.value)))
-        head = item.file + (": " + _(", ").join(where) if where else "")
-        lines.append(f"{head}: {translate(item.message)}")
-    return "\n".join(lines)
+    where = []
+    if item.row is not None:
+        where.append(_("row {n}").format(n=item.row))
+    if item.column is not None:
+        column = _("column \"{name}\"").format(name=item.column)
+        if item.value is not MISSING:
+            column += f" ({show_value(item.value)})"
+        where.append(column)
+    elif item.value is not MISSING:
+        where.append(_("value {value}").format(value=show_value(item.value)))
+    frame = _(", ").join(where)
+    head = (item.file + (": " + frame if frame else "")) if with_file else frame
+    return f"{head}: {translate(item.message)}" if head else translate(item.message)
 
 
 def check_choice(option: str, value: str, allowed: tuple[str, ...]) -> str:

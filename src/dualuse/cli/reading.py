@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from dualuse.cli.common import err_console, fail
+from dualuse.cli.common import err_console, fail, input_issue_text
 from dualuse.input import InputError
 from dualuse.input.headers import Vocabulary, load_vocabulary
 from dualuse.input.loader import file_layout
@@ -86,12 +86,16 @@ def report_sanitised(warnings: list) -> None:
     """Name the cells whose text was replaced at the input boundary (:mod:`dualuse.input.sanitise`), at most 20."""
     if not warnings:
         return
-    err_console.print(f"[yellow]{len(warnings)} value(s) held characters that cannot be stored or written; "
-                      "they were replaced by \N{REPLACEMENT CHARACTER}:[/]", highlight=False)
+    from dualuse.i18n import _, ngettext
+
+    header = ngettext("{count} value held characters that cannot be stored or written; they were replaced by {mark}:",
+                      "{count} values held characters that cannot be stored or written; they were replaced by {mark}:",
+                      len(warnings))
+    err_console.print("[yellow]" + header.format(count=len(warnings), mark="\N{REPLACEMENT CHARACTER}") + "[/]", highlight=False)
     for warning in warnings[:20]:
-        err_console.print(f"  {warning.describe(with_file=False)}", highlight=False, soft_wrap=True)
+        err_console.print(f"  {input_issue_text(warning, with_file=False)}", highlight=False, soft_wrap=True)
     if len(warnings) > 20:
-        err_console.print(f"  ... and {len(warnings) - 20} more", highlight=False)
+        err_console.print("  " + _("... and {count} more").format(count=len(warnings) - 20), highlight=False)
 
 
 def report_unmapped(unmapped: list[tuple[str, str]]) -> None:

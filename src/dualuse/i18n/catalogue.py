@@ -32,6 +32,11 @@ EXTERNAL_TEXTS = (
     # dualuse.decision.screen warnings
     "The list data is as of {data_date}; announcements published after that date (before {as_of}) are not in it. "
     "Update the lists before relying on a clearance.",
+    # dualuse.input.sanitise.describe (values with characters replaced at the input boundary)
+    "{count} character that cannot be stored or written (control characters, lone surrogates or noncharacters) "
+    "replaced by \N{REPLACEMENT CHARACTER}",
+    "{count} characters that cannot be stored or written (control characters, lone surrogates or noncharacters) "
+    "replaced by \N{REPLACEMENT CHARACTER}",
     # dualuse.values messages (shared by the readers, the models and --as-of)
     "expected a country: an ISO 3166-1 code (JP, JPN), a name in English, Chinese or Japanese "
     "(Japan, 日本, 米国) or a Chinese customs code (116)",
