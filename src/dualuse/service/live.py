@@ -37,12 +37,18 @@ def packaged_version() -> str:
     return json.loads(resources.files("dualuse").joinpath("data", "manifest.json").read_text(encoding="utf-8"))["version"]
 
 
+def default_sqlite_path() -> Path:
+    """``$XDG_DATA_HOME/dualuse/dualuse.db`` (``~/.local/share/dualuse/dualuse.db``): the records database
+    when ``$DUALUSE_DB`` names none (here, free of SQLAlchemy, for :mod:`dualuse.storage.db` and this module)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "dualuse" / "dualuse.db"
+
+
 def _sqlite_path() -> Path | None:
     """The SQLite file ``$DUALUSE_DB`` (or the default) names; ``None`` for any other database URL."""
     raw = (os.environ.get(DB_ENV) or "").strip()
     if not raw:
-        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-        return Path(base) / "dualuse" / "dualuse.db"
+        return default_sqlite_path()
     if "://" not in raw:
         return Path(raw).expanduser().resolve()
     if raw.startswith("sqlite:///") and "?" not in raw and raw != "sqlite:///:memory:":

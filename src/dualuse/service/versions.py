@@ -38,8 +38,9 @@ from dualuse.storage.chain import utc_now
 from dualuse.storage.db import Database
 from dualuse.storage.models import DataBlob, ListVersion, ListVersionFile, Setting, VersionEntry
 
-CURRENT_KEY = "current_version"
-CACHE_ENV = "DUALUSE_CACHE_DIR"
+# the settings key of the live version and the cache override, shared with the start-up fast path
+CURRENT_KEY = live.CURRENT_KEY
+CACHE_ENV = live.CACHE_ENV
 
 
 class VersionError(LookupError):

@@ -41,8 +41,9 @@ class DatabaseError(RuntimeError):
 
 def default_sqlite_path() -> Path:
     """``$XDG_DATA_HOME/dualuse/dualuse.db`` (``~/.local/share/dualuse/dualuse.db``)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "dualuse" / "dualuse.db"
+    from dualuse.service.live import default_sqlite_path as default  # stdlib only: no import cycle
+
+    return default()
 
 
 def resolve_url(url: str | None = None) -> str:
