@@ -270,10 +270,10 @@ class Catalogue:
             return self._result("controlled", top, "description", by_text, f"classified from the description: {where_text} matches {top.code}{checks}; {by_text.explanation}; no control code is declared")
         cleared = self._heading_only_cleared(hs_code, text, by_hs, by_text, day, parameters, search)
         if cleared is not None:
+            lookup, why = cleared
             return self._result(
-                "not_controlled", None, "description", cleared,
-                f"no entry lists a reference code under {where_hs} ({by_hs.explanation}), and {where_text} matches none of "
-                f"its heading's entries nor any other listed item ({cleared.explanation})",
+                "not_controlled", None, "description", lookup,
+                f"no entry lists a reference code under {where_hs} ({by_hs.explanation}), and {where_text} {why} ({lookup.explanation})",
             )
         pending = [r for r in (by_hs, by_text) if r is not None and r.status == "needs_parameters"]
         if pending:
@@ -301,7 +301,7 @@ class Catalogue:
         return self._result("not_controlled", None, "hs_code" if by_hs is not None else "description", found, f"{where}: {found.explanation}{extra}")
 
     def _heading_only_cleared(self, hs_code, text, by_hs, by_text, day, parameters, search):
-        """The description's lookup when it clears a line whose HS prefix holds no entry, else ``None``.
+        """``(lookup, why)`` when the description clears a line whose HS prefix holds no entry, else ``None``.
 
         A 6- or 8-digit code under which no entry lists a reference line, in a
         heading that holds some, is ``needs_parameters`` on its own ("classify
@@ -332,17 +332,18 @@ class Catalogue:
             return None
         found = by_text if by_text is not None else search.lookup(text, as_of=day, parameters=parameters)
         if found.status == "not_controlled":
-            return found
+            return found, "matches none of its heading's entries nor any other listed item"
         # the six-digit subheading itself must hold no line: an eight-digit code such as 81089000 is the
         # subheading 8108.90 written out, and lines sit under 810890
         if found.status == "needs_parameters" and not self.entries_for_hs(hs_code[:6]) and search.restates_hs(text, hs_code, levels=(6,)):
             from dualuse.classification.search import Lookup  # search imports this module
 
-            return Lookup(
+            wording = Lookup(
                 text, "description", "not_controlled", (),
                 f"the description is the tariff wording of subheading {hs_code[:6]}, under which no entry lists a line",
                 as_of=day,
             )
+            return wording, f"names the goods of subheading {hs_code[:6]} only"
         return None
 
     @staticmethod
