@@ -178,3 +178,19 @@ def test_live_version_read_with_sqlite3_equals_the_full_path(tmp_path, monkeypat
     assert live.live_directory() == (True, None)  # the packaged data is live
     monkeypatch.setenv("DUALUSE_DB", "postgresql://user@host/db")
     assert live.live_directory() == (False, None)
+
+
+def test_country_index_from_the_cache_equals_a_fresh_build(cache_dir):
+    from dualuse.values import countries
+
+    fresh = countries._build_country_index()
+    countries.country_index.cache_clear()
+    try:
+        countries.country_index()  # builds and stores
+        assert any(p.name.startswith("country-index-") for p in cache_dir.iterdir())
+        countries.country_index.cache_clear()
+        loaded = countries.country_index()
+        assert loaded.spellings == fresh.spellings and loaded.ambiguous == fresh.ambiguous
+        assert loaded.lookup("日本国") == "JP" and loaded.lookup("美國") == "US" and loaded.lookup("116") == "JP"
+    finally:
+        countries.country_index.cache_clear()
