@@ -194,3 +194,18 @@ def test_country_index_from_the_cache_equals_a_fresh_build(cache_dir):
         assert loaded.lookup("日本国") == "JP" and loaded.lookup("美國") == "US" and loaded.lookup("116") == "JP"
     finally:
         countries.country_index.cache_clear()
+
+
+def test_unit_and_currency_tables_from_the_cache_equal_a_fresh_build(cache_dir):
+    from dualuse.values import numbers
+
+    fresh = numbers._build_tables()
+    numbers._tables.cache_clear()
+    try:
+        numbers._tables()  # builds and stores
+        assert any(p.name.startswith("unit-currency-tables-") for p in cache_dir.iterdir())
+        numbers._tables.cache_clear()
+        assert numbers._tables() == fresh
+        assert numbers.parse_currency("美元") == "USD" and numbers.normalise_unit("KGS") == fresh[0][numbers._fold("KGS")]
+    finally:
+        numbers._tables.cache_clear()
