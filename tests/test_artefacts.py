@@ -135,20 +135,52 @@ def test_matcher_on_cached_index_matches_like_a_fresh_one(cache_dir, monkeypatch
         assert got == want, name
 
 
-def test_match_command_does_not_load_the_database_or_excel_code(tmp_path):
+HEAVY = ("sqlalchemy", "alembic", "openpyxl", "weasyprint", "fastapi", "typer.rich_utils")
+SHIPMENT = Path(__file__).resolve().parent.parent / "examples" / "shipments.csv"
+
+
+def _modules_after(args: list[str], env: dict[str, str], watched: tuple[str, ...]) -> tuple[str, list[str]]:
+    """(standard output, the modules of ``watched`` imported) of ``dualuse ARGS`` run in a fresh interpreter."""
     code = (
         "import sys\n"
         "from dualuse.cli.app import app\n"
         "try:\n"
-        "    app(['match', 'Huawei Technologies Co., Ltd.'])\n"
+        f"    app({args!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'openpyxl', 'weasyprint', 'fastapi') if m in sys.modules))\n"
+        f"print(sorted(m for m in {watched!r} if m in sys.modules))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(SRC), "DUALUSE_DB": str(tmp_path / "none.db"), "DUALUSE_LANG": "en"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert "Huawei" in done.stdout
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    lines = done.stdout.strip().splitlines()
+    return "\n".join(lines[:-1]), eval(lines[-1])  # noqa: S307 - our own print of a list of names
+
+
+def _no_database_env(tmp_path) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "DUALUSE_LANG": "en", "XDG_DATA_HOME": str(tmp_path / "data"),
+           "DUALUSE_ARTEFACTS": str(tmp_path / "artefacts")}
+    for name in ("DUALUSE_DB", "DUALUSE_DATA_DIR"):
+        env.pop(name, None)
+    return env
+
+
+def test_match_command_does_not_load_the_database_excel_input_or_decision_code(tmp_path):
+    env = {**_no_database_env(tmp_path), "DUALUSE_DB": str(tmp_path / "none.db")}
+    watched = (*HEAVY, "dualuse.input", "dualuse.models.decision", "dualuse.rules.model", "dualuse.classification.search")
+    out, loaded = _modules_after(["match", "Huawei Technologies Co., Ltd."], env, watched)
+    assert "Huawei" in out
+    assert loaded == []
+
+
+@pytest.mark.parametrize("extra", [[], ["--no-record"]], ids=["no-database-chosen", "what-if-without-a-database"])
+def test_screen_without_a_records_database_does_not_load_sqlalchemy(tmp_path, extra):
+    lines = SHIPMENT.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1].split(",", 1)[0]
+    one = tmp_path / "one.csv"
+    one.write_text(lines[0] + "".join(line for line in lines[1:] if line.split(",", 1)[0] == first), encoding="utf-8")
+    out, loaded = _modules_after(["screen", *extra, str(one)], _no_database_env(tmp_path), HEAVY)
+    assert first in out and "Summary" in out
+    assert loaded == []
+    assert not (tmp_path / "data" / "dualuse" / "dualuse.db").exists()
 
 
 def test_help_lists_every_command_lazily_loaded():
