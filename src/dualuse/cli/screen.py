@@ -23,7 +23,6 @@ from collections import Counter
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from dualuse.cli.common import EXIT_SKIPPED, console, err_console, fail, input_error_text, parse_date
 from dualuse.cli.dbopts import actor_of, actor_option, db_option, open_db, records_choice
@@ -181,6 +180,8 @@ def _progress(total: int):
     if total < PROGRESS_FROM:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn(_("screening")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=True) as progress:
         task = progress.add_task("screening", total=total)
