@@ -241,3 +241,16 @@ def test_unit_and_currency_tables_from_the_cache_equal_a_fresh_build(cache_dir):
         assert numbers.parse_currency("美元") == "USD" and numbers.normalise_unit("KGS") == fresh[0][numbers._fold("KGS")]
     finally:
         numbers._tables.cache_clear()
+
+
+def test_goods_reader_read_back_from_a_pickle_finds_the_same_goods():
+    import pickle
+
+    from dualuse.classification.search import CatalogueSearch
+
+    fresh = CatalogueSearch(store.load_catalogue(), store.load_hs6(), store.load_reference_texts()).goods
+    loaded = pickle.loads(pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
+    assert loaded._sub == {}  # the subheadings' word sets are not stored; read again from hs6 when asked
+    for text in ("frozen boneless bovine meat cuts", "woven fabrics of cotton dyed", "rechargeable lithium-ion battery pack", "充电宝"):
+        assert loaded.evidence(text) == fresh.evidence(text), text
+    assert loaded.evidence("frozen boneless bovine meat cuts").heading == "020230"
