@@ -135,20 +135,52 @@ def test_matcher_on_cached_index_matches_like_a_fresh_one(cache_dir, monkeypatch
         assert got == want, name
 
 
-def test_match_command_does_not_load_the_database_or_excel_code(tmp_path):
+HEAVY = ("sqlalchemy", "alembic", "openpyxl", "weasyprint", "fastapi", "typer.rich_utils")
+SHIPMENT = Path(__file__).resolve().parent.parent / "examples" / "shipments.csv"
+
+
+def _modules_after(args: list[str], env: dict[str, str], watched: tuple[str, ...]) -> tuple[str, list[str]]:
+    """(standard output, the modules of ``watched`` imported) of ``dualuse ARGS`` run in a fresh interpreter."""
     code = (
         "import sys\n"
         "from dualuse.cli.app import app\n"
         "try:\n"
-        "    app(['match', 'Huawei Technologies Co., Ltd.'])\n"
+        f"    app({args!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'openpyxl', 'weasyprint', 'fastapi') if m in sys.modules))\n"
+        f"print(sorted(m for m in {watched!r} if m in sys.modules))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(SRC), "DUALUSE_DB": str(tmp_path / "none.db"), "DUALUSE_LANG": "en"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert "Huawei" in done.stdout
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    lines = done.stdout.strip().splitlines()
+    return "\n".join(lines[:-1]), eval(lines[-1])  # noqa: S307 - our own print of a list of names
+
+
+def _no_database_env(tmp_path) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "DUALUSE_LANG": "en", "XDG_DATA_HOME": str(tmp_path / "data"),
+           "DUALUSE_ARTEFACTS": str(tmp_path / "artefacts")}
+    for name in ("DUALUSE_DB", "DUALUSE_DATA_DIR"):
+        env.pop(name, None)
+    return env
+
+
+def test_match_command_does_not_load_the_database_excel_input_or_decision_code(tmp_path):
+    env = {**_no_database_env(tmp_path), "DUALUSE_DB": str(tmp_path / "none.db")}
+    watched = (*HEAVY, "dualuse.input", "dualuse.models.decision", "dualuse.rules.model", "dualuse.classification.search")
+    out, loaded = _modules_after(["match", "Huawei Technologies Co., Ltd."], env, watched)
+    assert "Huawei" in out
+    assert loaded == []
+
+
+@pytest.mark.parametrize("extra", [[], ["--no-record"]], ids=["no-database-chosen", "what-if-without-a-database"])
+def test_screen_without_a_records_database_does_not_load_sqlalchemy(tmp_path, extra):
+    lines = SHIPMENT.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1].split(",", 1)[0]
+    one = tmp_path / "one.csv"
+    one.write_text(lines[0] + "".join(line for line in lines[1:] if line.split(",", 1)[0] == first), encoding="utf-8")
+    out, loaded = _modules_after(["screen", *extra, str(one)], _no_database_env(tmp_path), HEAVY)
+    assert first in out and "Summary" in out
+    assert loaded == []
+    assert not (tmp_path / "data" / "dualuse" / "dualuse.db").exists()
 
 
 def test_help_lists_every_command_lazily_loaded():
@@ -178,3 +210,47 @@ def test_live_version_read_with_sqlite3_equals_the_full_path(tmp_path, monkeypat
     assert live.live_directory() == (True, None)  # the packaged data is live
     monkeypatch.setenv("DUALUSE_DB", "postgresql://user@host/db")
     assert live.live_directory() == (False, None)
+
+
+def test_country_index_from_the_cache_equals_a_fresh_build(cache_dir):
+    from dualuse.values import countries
+
+    fresh = countries._build_country_index()
+    countries.country_index.cache_clear()
+    try:
+        countries.country_index()  # builds and stores
+        assert any(p.name.startswith("country-index-") for p in cache_dir.iterdir())
+        countries.country_index.cache_clear()
+        loaded = countries.country_index()
+        assert loaded.spellings == fresh.spellings and loaded.ambiguous == fresh.ambiguous
+        assert loaded.lookup("日本国") == "JP" and loaded.lookup("美國") == "US" and loaded.lookup("116") == "JP"
+    finally:
+        countries.country_index.cache_clear()
+
+
+def test_unit_and_currency_tables_from_the_cache_equal_a_fresh_build(cache_dir):
+    from dualuse.values import numbers
+
+    fresh = numbers._build_tables()
+    numbers._tables.cache_clear()
+    try:
+        numbers._tables()  # builds and stores
+        assert any(p.name.startswith("unit-currency-tables-") for p in cache_dir.iterdir())
+        numbers._tables.cache_clear()
+        assert numbers._tables() == fresh
+        assert numbers.parse_currency("美元") == "USD" and numbers.normalise_unit("KGS") == fresh[0][numbers._fold("KGS")]
+    finally:
+        numbers._tables.cache_clear()
+
+
+def test_goods_reader_read_back_from_a_pickle_finds_the_same_goods():
+    import pickle
+
+    from dualuse.classification.search import CatalogueSearch
+
+    fresh = CatalogueSearch(store.load_catalogue(), store.load_hs6(), store.load_reference_texts()).goods
+    loaded = pickle.loads(pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
+    assert loaded._sub == {}  # the subheadings' word sets are not stored; read again from hs6 when asked
+    for text in ("frozen boneless bovine meat cuts", "woven fabrics of cotton dyed", "rechargeable lithium-ion battery pack", "充电宝"):
+        assert loaded.evidence(text) == fresh.evidence(text), text
+    assert loaded.evidence("frozen boneless bovine meat cuts").heading == "020230"

@@ -628,6 +628,17 @@ class _Ref(NamedTuple):
         return self.term
 
 
+class _LatinSource(NamedTuple):
+    """A Latin term before compilation (see :meth:`EndUseAnalyser._latin_group`)."""
+
+    length: int                # length of the normalised term (longest tried first)
+    pattern: str               # regex source matched against the normalised text
+    entry: int                 # index into analyser entries
+    term: str                  # the first variant as written in the lexicon
+    acronym: str | None        # case-sensitive regex source for an acronym, else None
+    variants: tuple[str, ...]  # lexicon terms with the same normalised form
+
+
 class _Cand(NamedTuple):
     start: int  # normalised offsets
     end: int
@@ -736,9 +747,11 @@ class EndUseAnalyser:
     Raises:
         LexiconError: as :func:`load_lexicon` / :func:`military_org_terms`.
 
-    Building compiles one regex per Latin term (indexed by its first two
-    letters, so a word start only tries the few terms sharing them) and a
-    first-character index of the CJK terms; nothing is compiled per call.
+    Building indexes the Latin terms by their first two letters (a word start
+    only tries the few terms sharing them) and the CJK terms by their first
+    character. A key's regexes (one per term) are compiled the first time a
+    text needs that key and kept, so a short text compiles a handful of the
+    lexicon's hundreds and a long-lived instance compiles each at most once.
     Reuse the instance (see :func:`default_analyser`).
     """
 
@@ -769,11 +782,9 @@ class EndUseAnalyser:
                     terms={"en": tuple(terms)}, acronyms=tuple(acronyms), org=True,
                 ))
         self.entries: tuple[LexiconEntry, ...] = tuple(entries)
-        self._guards = [
-            (re.compile(e.not_preceded_by) if e.not_preceded_by else None,
-             re.compile(e.not_followed_by) if e.not_followed_by else None)
-            for e in self.entries
-        ]
+        # guard patterns by entry, compiled when a candidate of the entry is first checked
+        self._guard_sources = [(e.not_preceded_by or None, e.not_followed_by or None) for e in self.entries]
+        self._guards: dict[int, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
         # Latin terms: index by the first two letters of the normalised term
         # with dots, spaces, hyphens and apostrophes squeezed out ("U.S. Navy"
         # and "US Navy" both give "us"); at each word start only the terms
@@ -788,33 +799,57 @@ class EndUseAnalyser:
                 norm = normalise(term).strip()
                 if norm:
                     groups.setdefault((idx, norm, is_acr), []).append(term)
-        latin: dict[str, list[tuple[int, re.Pattern[str], _Ref]]] = {}
+        # Latin terms are kept as pattern sources and compiled per key when a
+        # word start first needs that key (a short text touches a few keys of
+        # hundreds: building the analyser compiles nothing, see _latin_group)
+        latin: dict[str, list[_LatinSource]] = {}
         cjk: dict[str, list[tuple[str, _Ref]]] = {}
         for (idx, norm, is_acr), variants in groups.items():
             if _is_latin(norm):
-                acr = re.compile(_latin_pattern(unicodedata.normalize("NFKC", variants[0]))) if is_acr else None
-                ref = _Ref(idx, variants[0], acr, tuple(variants))
-                pat = re.compile(_LB + _latin_pattern(norm) + _RB)
-                latin.setdefault(_latin_key(norm), []).append((len(norm), pat, ref))
+                acr = _latin_pattern(unicodedata.normalize("NFKC", variants[0])) if is_acr else None
+                source = _LatinSource(len(norm), _LB + _latin_pattern(norm) + _RB, idx, variants[0], acr, tuple(variants))
+                latin.setdefault(_latin_key(norm), []).append(source)
             else:
                 cjk.setdefault(norm[0], []).append((norm, _Ref(idx, variants[0], None, tuple(variants))))
         for lst in latin.values():
-            lst.sort(key=lambda x: x[0], reverse=True)
+            lst.sort(key=lambda x: x.length, reverse=True)
         for lst2 in cjk.values():
             lst2.sort(key=lambda x: len(x[0]), reverse=True)
-        self._latin = latin
+        self._latin_sources = latin
+        self._latin: dict[str, list[tuple[int, re.Pattern[str], _Ref]]] = {}
         self._cjk = cjk
         self.term_count = sum(len(v) for v in latin.values()) + sum(len(v) for v in cjk.values())
+
+    def _latin_group(self, key: str) -> list[tuple[int, re.Pattern[str], _Ref]] | None:
+        """The compiled Latin terms sharing ``key`` (longest first), compiled on first use; None when no term has it."""
+        group = self._latin.get(key)
+        if group is None:
+            sources = self._latin_sources.get(key)
+            if sources is None:
+                return None
+            group = [
+                (s.length, re.compile(s.pattern), _Ref(s.entry, s.term, re.compile(s.acronym) if s.acronym else None, s.variants))
+                for s in sources
+            ]
+            self._latin[key] = group  # one assignment: a concurrent first use compiles the same group twice at worst
+        return group
+
+    def _guard(self, entry: int) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """The compiled ``not_preceded_by`` / ``not_followed_by`` patterns of entry ``entry``."""
+        found = self._guards.get(entry)
+        if found is None:
+            pre, post = self._guard_sources[entry]
+            found = self._guards[entry] = (re.compile(pre) if pre else None, re.compile(post) if post else None)
+        return found
 
     # -- matching -----------------------------------------------------------
 
     def _candidates(self, norm: str, original: str, starts, ends) -> list[_Cand]:
         cands: list[_Cand] = []
-        latin = self._latin
-        if latin and _HAS_LATIN.search(norm):
+        if self._latin_sources and _HAS_LATIN.search(norm):
             for w in _WORD_START.finditer(norm):
                 p = w.start()
-                lst = latin.get(_latin_key(norm[p:p + 12]))
+                lst = self._latin_group(_latin_key(norm[p:p + 12]))
                 if lst is None:
                     continue
                 for _, pat, ref in lst:
@@ -838,7 +873,7 @@ class EndUseAnalyser:
                         cands.append(_Cand(i, i + len(term), ref))
         out = []
         for c in cands:
-            pre, post = self._guards[c.ref.entry]
+            pre, post = self._guard(c.ref.entry)
             if pre is not None and c.start > 0 and pre.fullmatch(norm[c.start - 1]):
                 continue
             if post is not None and c.end < len(norm) and post.fullmatch(norm[c.end]):
@@ -962,8 +997,8 @@ def _orig_span(s: int, e: int, starts: list[int] | None, ends: list[int] | None)
 def default_analyser() -> EndUseAnalyser:
     """The shared analyser over the packaged lexicon (built once per process, cached).
 
-    Not kept in the artefact cache: loading it compiles the same regexes
-    building it does (measured: 0.13 s either way).
+    Not kept in the artefact cache: building it compiles no regex (each is
+    compiled on first use), so there is little to save.
     """
     return EndUseAnalyser()
 

@@ -130,20 +130,34 @@ class GoodsReader:
             self._forms.extend(("ja", f, row) for f in row.ja)
         self._forms.sort(key=lambda lf: -len(lf[1]))
         # a small BM25-like index of the 6-digit subheadings for English words
-        self._sub: dict[str, set[str]] = {}
+        self._sub: dict[str, set[str]] = {}  # words of a subheading, filled by _subheading_words
+        self._sub_size: dict[str, int] = {}  # how many words each subheading has
         df: Counter[str] = Counter()
-        for code, text in hs6.items():
+        for code in hs6:
             if len(code) != 6:
                 continue
-            words = {w for w in _en_words(unicodedata.normalize("NFKC", text).casefold()) if w not in _HS_STOP and len(w) > 2}
-            self._sub[code] = words
+            words = self._subheading_words(code)
+            self._sub_size[code] = len(words)
             df.update(words)
-        n = max(len(self._sub), 1)
+        n = max(len(self._sub_size), 1)
         self._idf = {w: math.log(1 + (n - d + 0.5) / (d + 0.5)) for w, d in df.items()}
         self._postings: dict[str, list[str]] = defaultdict(list)
         for code, words in self._sub.items():
             for w in words:
                 self._postings[w].append(code)
+
+    def _subheading_words(self, code: str) -> set[str]:
+        """The English words of 6-digit subheading ``code``'s HS description (kept once read)."""
+        found = self._sub.get(code)
+        if found is None:
+            text = self.hs6[code]
+            found = self._sub[code] = {w for w in _en_words(unicodedata.normalize("NFKC", text).casefold()) if w not in _HS_STOP and len(w) > 2}
+        return found
+
+    def __getstate__(self) -> dict:
+        """The reader without the word sets of the subheadings (rebuilt from ``hs6`` when asked): a third of
+        the time of loading the catalogue search from the artefact cache, for words read in few subheadings."""
+        return {**self.__dict__, "_sub": {}}
 
     def is_listed(self, heading: str) -> bool:
         """True when an entry's reference HS code lies under ``heading`` (its first 4 digits)."""
@@ -202,11 +216,12 @@ class GoodsReader:
                 scores[code] += self._idf[w]
         if not scores:
             return None
-        code, score = max(scores.items(), key=lambda kv: (kv[1], -len(self._sub[kv[0]]), kv[0]))
+        code, score = max(scores.items(), key=lambda kv: (kv[1], -self._sub_size[kv[0]], kv[0]))
         share = score / ceiling
         if share < 0.75 or self.is_listed(code):
             return None
-        matched = tuple(w for w in dict.fromkeys(words) if w in self._sub[code])
+        subheading = self._subheading_words(code)
+        matched = tuple(w for w in dict.fromkeys(words) if w in subheading)
         if len(matched) < 2:
             return None  # one shared word is no evidence of what the goods are
         return GoodsEvidence(code, matched, "HS 2022 description", self.hs6.get(code, ""), round(share, 3))

@@ -7,12 +7,16 @@ import datetime as dt
 import io
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
 
-from dualuse import values
-from dualuse.input import InputError
-from dualuse.input.encoding import read_text
+if TYPE_CHECKING:
+    from dualuse.input import InputError
+
+# dualuse.input and dualuse.values are imported where they are used: every command imports this
+# module, and `dualuse match NAME` reads no file
 
 console = Console()
 err_console = Console(stderr=True)
@@ -83,6 +87,8 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     ``2026-03-02``, ``2026/3/2``, ``2026年3月2日``, ``令和8年3月2日`` ...), failing with exit status 2."""
     if value is None:
         return None
+    from dualuse import values
+
     try:
         return values.parse_date(value)
     except ValueError as error:
@@ -107,6 +113,9 @@ def read_query_file(path: Path, query_columns: tuple[str, ...], optional: dict[s
     row and column when the file cannot be read, has no query column, or a
     row's query (``what``: "name", "query") is empty.
     """
+    from dualuse.input import InputError
+    from dualuse.input.encoding import read_text
+
     try:
         text, _ = read_text(path)
     except InputError as error:

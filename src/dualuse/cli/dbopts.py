@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from dualuse.cli.common import check_choice, err_console, fail
-from dualuse.storage.db import Database, DatabaseError, open_database
+
+if TYPE_CHECKING:
+    from dualuse.storage.db import Database
+
+# dualuse.storage.db (SQLAlchemy) is imported by open_db only: a command that keeps no record does not load it
 
 DB_HELP = (
     "Database URL or SQLite file for the records (default: $DUALUSE_DB, else ~/.local/share/dualuse/dualuse.db); "
@@ -43,9 +48,9 @@ def records_choice(url: str | None) -> bool:
     """
     import os
 
-    from dualuse.storage.db import ENV_VAR, default_sqlite_path
+    from dualuse.service.live import DB_ENV, default_sqlite_path  # no SQLAlchemy
 
-    if (url or os.environ.get(ENV_VAR) or "").strip():
+    if (url or os.environ.get(DB_ENV) or "").strip():
         return True
     return default_sqlite_path().is_file()
 
@@ -57,7 +62,7 @@ def open_db(url: str | None, create: bool = False) -> Database:
     ``dualuse init``); a ``--db``/``$DUALUSE_DB`` database is made on first use.
     """
     from dualuse.i18n import _
-    from dualuse.storage.db import default_sqlite_path
+    from dualuse.storage.db import DatabaseError, default_sqlite_path, open_database
 
     if not create and not records_choice(url):
         raise fail(

@@ -12,9 +12,12 @@ without a type (typer prints ``<bool>`` for them).
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import sys
+
 import click
 import typer.core
-import typer.rich_utils
 
 from dualuse.i18n import LanguageError, check_language, detect, gettext, set_language
 
@@ -30,7 +33,8 @@ _RICH_TEXTS = {
     "REQUIRED_LONG_STRING": "[required]",
     "ENVVAR_STRING": "[env var: {}]",
 }
-_CLICK_MODULES = ("click.core", "click.exceptions", "click.parser", "click.types", "click.decorators", "click.termui", "click.formatting", "typer.core", "typer.rich_utils", "typer.main")
+_CLICK_MODULES = ("click.core", "click.exceptions", "click.parser", "click.types", "click.decorators", "click.termui", "click.formatting", "typer.core", "typer.main")
+_RICH_UTILS = "typer.rich_utils"  # rich help and error panels: imported by typer only when it prints one
 
 
 def take_language(args: list[str]) -> tuple[list[str], str | None]:
@@ -92,16 +96,62 @@ def localise_tree(command: click.Command) -> None:
 
 
 def localise_framework() -> None:
-    """Route click's and typer's own texts through the dualuse catalogue (English when untranslated)."""
+    """Route click's and typer's own texts through the dualuse catalogue (English when untranslated).
+
+    ``typer.rich_utils`` (rich, markdown-it: a tenth of a second) is not
+    imported for this: when typer has not loaded it yet, it is localised
+    the moment typer imports it to print help or an error (see
+    :class:`_LocaliseOnImport`).
+    """
     import importlib
 
     for name in _CLICK_MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):
             module._ = gettext  # these modules call the module-level ``_`` at run time
+    _localise_option_type()
+    rich_utils = sys.modules.get(_RICH_UTILS)
+    if rich_utils is not None:
+        _localise_rich_utils(rich_utils)
+    elif not any(isinstance(finder, _LocaliseOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _LocaliseOnImport())
+
+
+class _LocaliseOnImport(importlib.abc.MetaPathFinder):
+    """Finds ``typer.rich_utils`` like the normal import does, and localises it right after it has run."""
+
+    def find_spec(self, fullname, path, target=None):  # noqa: D102 - importlib's signature
+        if fullname != _RICH_UTILS:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is None or spec.loader is None:
+            return spec
+        spec.loader = _ThenLocalise(spec.loader)
+        return spec
+
+
+class _ThenLocalise(importlib.abc.Loader):
+    """Wraps the loader of ``typer.rich_utils``: runs the module, then :func:`_localise_rich_utils`."""
+
+    def __init__(self, loader) -> None:
+        self.loader = loader
+
+    def create_module(self, spec):  # noqa: D102 - importlib's signature
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module) -> None:  # noqa: D102 - importlib's signature
+        self.loader.exec_module(module)
+        _localise_rich_utils(module)
+
+    def __getattr__(self, name):  # get_source, get_code ... of the wrapped loader (tracebacks, inspect)
+        return getattr(self.loader, name)
+
+
+def _localise_rich_utils(rich_utils) -> None:
+    """Panel titles and messages of ``typer.rich_utils`` in the user's language; usage errors translated."""
     for attribute, text in _RICH_TEXTS.items():
-        setattr(typer.rich_utils, attribute, gettext(text))
-    original = getattr(typer.rich_utils.rich_format_error, "_dualuse_original", typer.rich_utils.rich_format_error)
+        setattr(rich_utils, attribute, gettext(text))
+    original = getattr(rich_utils.rich_format_error, "_dualuse_original", rich_utils.rich_format_error)
 
     def rich_format_error(error) -> None:
         """Show a usage error with its message in the user's language (typer's click writes English f-strings)."""
@@ -112,6 +162,11 @@ def localise_framework() -> None:
         original(error)
 
     rich_format_error._dualuse_original = original
+    rich_utils.rich_format_error = rich_format_error
+
+
+def _localise_option_type() -> None:
+    """No ``<bool>`` type shown for a flag in the help."""
     option_class = typer.core.TyperOption
     if not hasattr(option_class, "_dualuse_display_type_rich"):
         option_class._dualuse_display_type_rich = option_class.display_type_rich
@@ -121,7 +176,6 @@ def localise_framework() -> None:
             return "" if getattr(self, "is_flag", False) and self.metavar is None else option_class._dualuse_display_type_rich(self, ctx)
 
         option_class.display_type_rich = display_type_rich
-    typer.rich_utils.rich_format_error = rich_format_error
 
 
 class LocalisedGroup(typer.core.TyperGroup):

@@ -15,12 +15,9 @@ from dualuse.i18n import N_, _, translate
 
 # whether a hit's status on the day is confirmed by the data or only scheduled after its horizon
 STATUS_BASIS = {"confirmed": N_("confirmed"), "expected": N_("expected, not confirmed")}
-from dualuse.input import InputError
 from dualuse.matching.matcher import Matcher, MatchResult
 from dualuse.models.reference import LEGAL_LISTS, LIST_IDS
-from dualuse.output.writers import write_json_lines
 from dualuse.refdata import store
-from dualuse.refdata.external import ExternalListError, load_list
 from dualuse.refdata.horizon import status_basis
 
 QUERY_COLUMNS = ("query", "name", "party", "名称", "名稱", "名前")
@@ -77,6 +74,9 @@ def match(
         raise fail(_("give either a NAME or --file NAMES.csv"))
     check_choice("--format", format, ("table", "jsonl"))
     loaded = []
+    if list_files:  # the readers of external lists (and of any input file) only when one is given
+        from dualuse.input import InputError
+        from dualuse.refdata.external import ExternalListError, load_list
     for list_file in list_files:
         try:
             loaded.append(load_list(list_file))
@@ -105,6 +105,8 @@ def match(
             record = {"id": query["id"], **record}
         records.append(record)
     if format == "jsonl" or output is not None:
+        from dualuse.output.writers import write_json_lines
+
         text = write_json_lines(records, output)
         if text is not None:
             sys.stdout.write(text)

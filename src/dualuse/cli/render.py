@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.panel import Panel
@@ -22,7 +23,9 @@ from rich.table import Table
 from rich.text import Text
 
 from dualuse.i18n import N_, _, citation, reason_text, translate
-from dualuse.models.decision import SEVERITY, Decision, Hit
+
+if TYPE_CHECKING:  # the decision models only as annotations: `dualuse match` shows no decision
+    from dualuse.models.decision import Decision, Hit
 
 STYLES = {"PROHIBITED": "bold red", "REVIEW": "bold yellow", "LICENSE_REQUIRED": "yellow", "NOT_CONTROLLED": "green"}
 VERDICT_LABELS = {
@@ -242,6 +245,8 @@ def decisions_table(decisions: Sequence[Decision], warning_numbers: dict[str, li
 
 def summary_table(counts: Counter, screener=None, shown: int | None = None) -> Table:
     """Counts per verdict, with the data and rule versions used (and how many rows the table showed, when filtered)."""
+    from dualuse.models.decision import SEVERITY
+
     caption = None
     if screener is not None:
         caption = _("data {data} · rules {rules}").format(data=screener.data_version, rules=screener.rules.version)

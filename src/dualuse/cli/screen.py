@@ -23,7 +23,6 @@ from collections import Counter
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from dualuse.cli.common import EXIT_SKIPPED, console, err_console, fail, input_error_text, parse_date
 from dualuse.cli.dbopts import actor_of, actor_option, db_option, open_db, records_choice
@@ -181,6 +180,8 @@ def _progress(total: int):
     if total < PROGRESS_FROM:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn(_("screening")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=True) as progress:
         task = progress.add_task("screening", total=total)
@@ -189,15 +190,19 @@ def _progress(total: int):
 
 def _screen_recorded(shipments, day, db: str | None, record: str, actor: str | None):
     """Screen against the live list version of the database; record each screening when ``record`` says so."""
-    from dualuse.service.screening import live_screener, screen_and_record
-    from dualuse.storage import db as storage_db
-
     if not shipments:
         return Screener(), [], None
-    try:
-        have_db = record == "record" or (record == "what-if" and storage_db.exists(db))
-    except storage_db.DatabaseError as error:
-        raise fail(str(error)) from None
+    from dualuse.service.live import sqlite_path
+
+    have_db = False
+    what_if_file = sqlite_path(db) if record == "what-if" else None
+    if record == "record" or (record == "what-if" and (what_if_file is None or what_if_file.is_file())):
+        from dualuse.storage import db as storage_db  # SQLAlchemy only when there is a records database
+
+        try:
+            have_db = record == "record" or storage_db.exists(db)
+        except storage_db.DatabaseError as error:
+            raise fail(str(error)) from None
     if not have_db:  # nothing chosen yet, or a what-if without a database: the packaged lists, nothing kept
         screener = Screener()
         with _progress(len(shipments)) as advance:
@@ -207,6 +212,8 @@ def _screen_recorded(shipments, day, db: str | None, record: str, actor: str | N
                 if advance:
                     advance()
         return screener, decisions, None
+    from dualuse.service.screening import live_screener, screen_and_record
+
     database = open_db(db, create=True)
     _, screener = live_screener(database)
     who = actor_of(actor)
@@ -216,12 +223,12 @@ def _screen_recorded(shipments, day, db: str | None, record: str, actor: str | N
 
 
 def _record_note(results, db: str | None, record: str) -> None:
-    from dualuse.storage.db import default_sqlite_path, display_url, resolve_url
-
     if record == "what-if":
         err_console.print(_("not recorded (--no-record): no audit record was written and no alert opened"), highlight=False, soft_wrap=True)
         return
     if record == "none":
+        from dualuse.service.live import default_sqlite_path  # no SQLAlchemy: nothing is recorded
+
         err_console.print(
             "[yellow]"
             + _("not recorded: no records database has been chosen yet. `dualuse init` creates one in {path} (or give --db FILE); the Regulations (Art. 27) require records to be kept for five years").format(path=default_sqlite_path())
@@ -232,6 +239,8 @@ def _record_note(results, db: str | None, record: str) -> None:
         return
     if not results:
         return
+    from dualuse.storage.db import display_url, resolve_url
+
     seqs = [r.record_seq for r in results if r.record_seq is not None]
     opened = sum(len(r.alerts_opened) for r in results)
     pending = sum(1 for r in results if r.status == "pending_review")

@@ -23,20 +23,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Iterable
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from dualuse.models.knowledge import Knowledge, PendingChange, PendingTarget
 from dualuse.models.reference import LEGAL_LISTS, ControlEntry, ListEntry, StatusInterval
-from dualuse.rules.model import Rule, RuleSet
 
-Dated = Union[ListEntry, ControlEntry, Rule]
+if TYPE_CHECKING:
+    from dualuse.rules.model import Rule, RuleSet
+
+Dated = Union[ListEntry, ControlEntry, "Rule"]
 NEVER = dt.date.max
+_RULES_MODEL = "dualuse.rules.model"
+
+
+def _is_rule(obj: object) -> bool:
+    """Whether ``obj`` is a :class:`~dualuse.rules.model.Rule`.
+
+    The rules model is not imported here (``dualuse match`` asks a list
+    entry's status without loading any rule): when no code has imported it,
+    no rule exists, so ``obj`` is not one.
+    """
+    model = sys.modules.get(_RULES_MODEL)
+    return model is not None and isinstance(obj, model.Rule)
 
 
 def measure_of(obj: Dated) -> str:
     """The measure an object belongs to: a list entry's listing, a control entry's item announcement, a rule's measure."""
-    if isinstance(obj, Rule):
+    if _is_rule(obj):
         return obj.measure or obj.legal_source.citation
     if isinstance(obj, ControlEntry):
         return (obj.announcement or obj.legal_source).citation
@@ -44,7 +59,7 @@ def measure_of(obj: Dated) -> str:
 
 
 def _target(obj: Dated) -> PendingTarget:
-    if isinstance(obj, Rule):
+    if _is_rule(obj):
         return PendingTarget(kind="rule", id=obj.id, name=obj.title_en, measure=measure_of(obj))
     if isinstance(obj, ControlEntry):
         return PendingTarget(kind="control", id=obj.code, name=obj.name_en or obj.name_zh or "", measure=measure_of(obj))

@@ -44,9 +44,10 @@ def default_sqlite_path() -> Path:
     return Path(base) / "dualuse" / "dualuse.db"
 
 
-def _sqlite_path() -> Path | None:
-    """The SQLite file ``$DUALUSE_DB`` (or the default) names; ``None`` for any other database URL."""
-    raw = (os.environ.get(DB_ENV) or "").strip()
+def sqlite_path(url: str | None = None) -> Path | None:
+    """The SQLite file ``url`` (else ``$DUALUSE_DB``, else the default) names; ``None`` for any other database URL
+    (a server, in-memory SQLite, a URL with options: ask :mod:`dualuse.storage.db`)."""
+    raw = (url or os.environ.get(DB_ENV) or "").strip()
     if not raw:
         return default_sqlite_path()
     if "://" not in raw:
@@ -64,7 +65,7 @@ def live_directory() -> tuple[bool, Path | None]:
         packaged data; ``(True, path)``: the live version's files are in
         ``path``; ``(False, None)``: not decided here (use the full path).
     """
-    path = _sqlite_path()
+    path = sqlite_path()
     if path is None:
         return False, None
     if not path.is_file():

@@ -86,7 +86,19 @@ def _add(target: dict[str, str], clashes: dict[str, set[str]], spelling: str, co
 
 @functools.lru_cache(maxsize=1)
 def country_index() -> CountryIndex:
-    """The packaged index (CLDR names and codes, customs codes, curated aliases), built once."""
+    """The packaged index (CLDR names and codes, customs codes, curated aliases), built once.
+
+    Kept in the artefact cache (:mod:`dualuse.artefacts`: keyed by the Babel
+    version and this package's source and ``countries.yaml``), so a command
+    does not read four CLDR locales at every start.
+    """
+    from dualuse.artefacts import cached
+
+    return cached("country-index", "", _build_country_index)
+
+
+def _build_country_index() -> CountryIndex:
+    """Build the :func:`country_index` from Babel's CLDR data and ``countries.yaml``."""
     from babel import Locale
     from babel.core import get_global
 

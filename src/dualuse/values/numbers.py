@@ -63,7 +63,19 @@ def _fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(unit spelling -> unit, currency spelling -> ISO code, ambiguous currency spelling -> why)."""
+    """(unit spelling -> unit, currency spelling -> ISO code, ambiguous currency spelling -> why).
+
+    Kept in the artefact cache (:mod:`dualuse.artefacts`: keyed by the Babel
+    version and this package's source and ``units.yaml``), so reading a
+    shipment does not parse ``units.yaml`` and four CLDR locales at every start.
+    """
+    from dualuse.artefacts import cached
+
+    return cached("unit-currency-tables", "", _build_tables)
+
+
+def _build_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Build :func:`_tables` from ``units.yaml`` and Babel's CLDR currency names."""
     from babel import Locale
     from babel.numbers import list_currencies
 
