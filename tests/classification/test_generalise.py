@@ -360,3 +360,30 @@ def test_prefix_without_lines_cleared_only_by_a_description_that_matches_nothing
     # a prefix under which entries sit stays in review with the same kind of description
     d = screener.screen(_shipment("Heterocyclic compounds; containing an unfused pyridine ring", "293339"))
     assert d.lines[0].item.status == "needs_classification"
+
+
+# --- terminology translations: no penalty for a form no entry has, no claim for a junction -------
+
+
+def test_chinese_junction_across_two_concept_words_makes_no_claim():
+    from dualuse.classification.terminology import query_terms
+
+    terms = query_terms("铪金属")[1]
+    assert "^?zh:铪金" in terms  # 铪 | 金属: the bigram across the two words is weak and optional
+    assert "?zh:金属" in terms and "el:铪" in terms
+    assert "?zh:海绵" in terms  # 金属's synonym 海绵 is not written: it counts only where an entry has it
+
+
+def test_hafnium_metal_in_chinese_is_1c231(search):
+    found = search.lookup("铪金属", as_of=DAY)
+    assert found.status == "controlled"
+    assert codes(found, 1) == ["1C231"]
+    assert found.candidates[0].score >= 0.7
+
+
+def test_unknown_translation_does_not_lower_the_coverage(search):
+    # "metal" bridges to 金属|海绵; no entry has 海绵, which must not weigh as an unknown word of the query
+    found = search.lookup("rhenium metal pellets", as_of=DAY)
+    assert codes(found, 1) == ["1C241"]
+    assert found.candidates[0].score >= 0.7
+    assert found.status == "needs_parameters" and "mass_kg" in found.needed

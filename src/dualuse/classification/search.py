@@ -813,21 +813,26 @@ class CatalogueSearch:
         Term weights: 1, bridged (``~``) 0.5, weak (``^``) 0.3 - a weak term
         adds where an entry has it but is not in the ceiling; a term no entry
         has counts :data:`UNKNOWN_TERM_IDF` in the ceiling unless it is
-        optional (``?``).
+        optional (``?``) or only a translation (``~``) of the query's words.
         """
         if not terms:
             return []
         weights: dict[str, float] = {}
         optional: set[str] = set()
         weak: set[str] = set()
+        bridged: set[str] = set()
+        native: set[str] = set()
         for t in terms:
             bare = t.lstrip("~?^")
+            (bridged if "~" in t[:3] else native).add(bare)
             w = (BRIDGED_WEIGHT if "~" in t[:3] else 1.0) * (WEAK_WEIGHT if "^" in t[:3] else 1.0)
             if "?" in t[:3]:
                 optional.add(bare)
             if "^" in t[:3]:
                 weak.add(bare)
             weights[bare] = min(1.0, max(weights.get(bare, 0.0), w) + (0.0 if bare not in weights else 0.25 * w))
+        # a translation through the terminology that no entry has says nothing about the item (the query's own word counts)
+        optional |= bridged - native
         matches: dict[int, _Match] = {}
         ceiling = 0.0
         for term, weight in weights.items():

@@ -356,11 +356,11 @@ def _item_terms(text: str) -> tuple[str, list[str]]:
         lang = "zh" if _CJK.search(text) else "en"
         hits = _concept_hits(text, lang)
         if lang == "zh":
-            covered = set()
+            covered: dict[int, int] = {}  # position -> the concept hit covering it
             folded = fold_cjk(unicodedata.normalize("NFKC", text))
-            for _, form in hits:
+            for n, (_, form) in enumerate(hits):
                 for m in re.finditer(re.escape(form), folded):
-                    covered.update(range(m.start(), m.end()))
+                    covered.update((p, n) for p in range(m.start(), m.end()) if p not in covered)
             terms = []
             for run in re.finditer(r"[\u3400-\u9fff]+", folded):
                 chars = run.group()
@@ -369,10 +369,15 @@ def _item_terms(text: str) -> tuple[str, list[str]]:
                 for k in range(len(chars) - 1):
                     gram = "zh:" + chars[k : k + 2]
                     pos = run.start() + k
-                    terms.append(("?" + gram) if pos in covered and pos + 1 in covered else gram)
+                    if pos in covered and pos + 1 in covered:
+                        # inside one concept's form: explained by it; across two (铪|金属 -> 铪金): a junction, no claim
+                        gram = ("?" if covered[pos] == covered[pos + 1] else "^?") + gram
+                    terms.append(gram)
             terms += [t for t in _zh_terms(folded) if t.startswith("el:")]
             terms += _en_terms(text)
-            terms += [t for c, _ in hits for t in _concept_terms(c, False) if t not in terms]
+            # the concept's other Chinese forms (金属 -> 海绵): a synonym the text does not write counts only where some entry has it
+            synonyms = [t for c, _ in hits for t in _concept_terms(c, False) if t not in terms]
+            terms += [t if t.startswith(("?", "el:")) or t[3:] in folded else "?" + t for t in dict.fromkeys(synonyms)]
             # Japanese kanji words written without kana (天然鱗状黒鉛) are explained by the terminology
             for c, form in hits:
                 if form in {fold_cjk(j) for j in c.ja}:
