@@ -387,3 +387,16 @@ def test_unknown_translation_does_not_lower_the_coverage(search):
     assert codes(found, 1) == ["1C241"]
     assert found.candidates[0].score >= 0.7
     assert found.status == "needs_parameters" and "mass_kg" in found.needed
+
+
+def test_element_plus_one_character_form_word_is_a_junction(search):
+    # 锑锭 = 锑 (antimony) + 锭 (ingot): the unknown bigram makes no claim, 锭 and "ingot" count where an entry has them
+    terms = search._description_terms("锑锭", search_parse("锑锭"))[1]
+    assert "?zh:锑锭" in terms and "?zh:锭" in terms and "^en:ingot" in terms
+    found = search.lookup("锑锭 99.65%", as_of=DAY)
+    assert found.status == "controlled"
+    assert "3C003.b" in codes(found)  # antimony metal and products (ingots ...), no purity threshold
+
+
+def search_parse(text):
+    return parse_quantities(text)

@@ -769,14 +769,21 @@ class CatalogueSearch:
         known = {t.lstrip("~?^") for t in terms if t.lstrip("~?^") in self._idf or t.startswith("?zh:")}
         ends = {t[4] for t in known if t.startswith("zh:") and len(t) == 5}
         starts = {t[3] for t in known if t.startswith("zh:") and len(t) == 5}
+        words = one_character_words()
+        elements = {c.zh[0] for c in _concepts() if c.element}
         out = []
         for t in terms:
             bare = t.lstrip("~?^")
-            if (
-                t == bare and bare.startswith("zh:") and len(bare) == 5 and bare not in self._idf
-                and bare[3] in ends and bare[4] in starts
-            ):
+            unknown_pair = t == bare and bare.startswith("zh:") and len(bare) == 5 and bare not in self._idf
+            if unknown_pair and bare[3] in ends and bare[4] in starts:
                 t = "?" + t
+            elif unknown_pair and {bare[3], bare[4]} & elements and {bare[3], bare[4]} & words:
+                # an element and a one-character form word (锑锭 = 锑 + 锭 ingot, 钨矿 = 钨 + 矿 ore): the form word counts where
+                # an entry has it, its English adds where an entry's English name has it
+                t = "?" + t
+                word = next(ch for ch in bare[3:] if ch in words and ch not in elements)
+                out.append("?zh:" + word)
+                out.extend("^" + e for c in _concepts() if word in c.zh and not c.element for e in _en_terms(c.en[0]))
             out.append(t)
         return out
 
