@@ -400,3 +400,25 @@ def test_element_plus_one_character_form_word_is_a_junction(search):
 
 def search_parse(text):
     return parse_quantities(text)
+
+
+@pytest.mark.parametrize(
+    "query, weak",
+    [
+        ("二甲胺 40%水溶液", ["^zh:水溶", "^zh:溶液"]),  # aqueous solution: how it is dissolved, not what it is
+        ("hydrazine hydrate", ["^en:hydrate"]),  # water of crystallisation
+        ("tungsten trioxide, yellow", ["^en:yellow"]),  # appearance
+    ],
+)
+def test_form_and_appearance_words_weigh_as_form_words(query, weak):
+    from dualuse.classification.terminology import query_terms
+
+    terms = query_terms(query)[1]
+    assert all(w in terms for w in weak)
+
+
+def test_dimethylamine_solution_is_1c450(search):
+    found = search.lookup("二甲胺 40%水溶液", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["1C450.c.24"]
+    found = search.lookup("tungsten trioxide, yellow", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["1C117.d.2"]

@@ -284,6 +284,13 @@ FORM_WORDS = frozenset(
     "laboratory lab new used spare flakes forged cast rolled drawn demonstrator prototype live freeze dried "
     "anhydrous solution aqueous industrial electronic powder powders".split()
 )
+# the same in Chinese (and Japanese kanji, folded): how the item is dissolved, hydrated, packed or sampled
+FORM_WORDS_ZH = ("水溶液", "溶液", "水合物", "样品", "试剂")
+# English words for the appearance or hydration state of a substance, not what it is
+APPEARANCE_WORDS = frozenset(
+    "yellow white black red green blue grey gray brown colourless colorless crystalline amorphous "
+    "hydrate hydrates monohydrate dihydrate trihydrate hexahydrate".split()
+)
 _PURPOSE_EN = re.compile(r"\b(?:for|used\s+(?:in|for)|intended\s+for|suitable\s+for)\b([^,;()]*)", re.I)
 _PURPOSE_CJK = re.compile(r"(?:用于|用於|適用于|適用於)([^，,；;（(]*)|([\u3040-\u30ff\u3400-\u9fffA-Za-z0-9]{2,}?)(?:用|向け)(?=$|[\s，,、；;）)])")
 
@@ -334,6 +341,10 @@ def _query_terms(text: str) -> tuple[str, list[str]]:
     item, purpose = split_purpose(text)
     lang, terms = _item_terms(item)
     terms = [("^" + t) if t.lstrip("~?").startswith("en:") and t.lstrip("~?")[3:] in _FORM_STEMS else t for t in terms]
+    if lang in ("zh", "ja"):
+        folded = fold_cjk(unicodedata.normalize("NFKC", item))
+        forms = [f for f in FORM_WORDS_ZH if f in folded]
+        terms = [("^" + t) if t.startswith(("zh:", "?zh:")) and any(t.lstrip("?")[3:] in f for f in forms) else t for t in terms]
     # two-letter words (symbols of a grade, Ti-6Al-4V) count only where some entry has them
     terms = [("?" + t) if t.startswith("en:") and len(t) <= 5 else t for t in terms]
     terms.extend(cas_terms(text))
@@ -401,7 +412,7 @@ def term_elements(terms: Iterable[str]) -> set[str]:
     return {t.lstrip("~?")[3:] for t in terms if not t.startswith("^") and t.lstrip("~?").startswith("el:")}
 
 
-_FORM_STEMS = frozenset(_stem(w) for w in FORM_WORDS)
+_FORM_STEMS = frozenset(_stem(w) for w in FORM_WORDS | APPEARANCE_WORDS)
 
 
 
