@@ -422,3 +422,13 @@ def test_dimethylamine_solution_is_1c450(search):
     assert found.status == "controlled" and codes(found, 1) == ["1C450.c.24"]
     found = search.lookup("tungsten trioxide, yellow", as_of=DAY)
     assert found.status == "controlled" and codes(found, 1) == ["1C117.d.2"]
+
+
+def test_katakana_name_partly_explained_by_the_terminology_is_also_read_whole(search):
+    from dualuse.classification.terminology import katakana_english, query_terms
+
+    assert katakana_english("ジイソプロピルアミン") == "diisopropylamine"
+    assert "?en:diisopropylamine" in query_terms("ジイソプロピルアミン")[1]  # イソプロピル and アミン are terminology parts
+    assert "?en:tritium" in query_terms("トリチウム")[1]
+    found = search.lookup("ジイソプロピルアミン", as_of=DAY)
+    assert codes(found, 1) == ["1C350.h"]  # 二异丙胺 (CAS 108-18-9), whose reference text names diisopropylamine

@@ -234,10 +234,16 @@ def _ja_terms(text: str) -> tuple[list[str], list[str]]:
     """
     terms: list[str] = []
     rest = text
-    for concept, form in _concept_hits(text, "ja"):
+    hits = _concept_hits(text, "ja")
+    for concept, form in hits:
         # as in Chinese, a word the terminology explains counts only where some entry has it
         terms.extend(t if t.startswith("?") else "?" + t for t in _concept_terms(concept, True))
         rest = rest.replace(form, " ")
+    # a katakana name of which the terminology explains only a part (サキシ|トキシン, ジ|イソプロピル|アミン):
+    # the whole name in its English spelling too (cutlet: saxitoxin, diisopropylamine), where an entry has it
+    for run in _KATAKANA_RUN.findall(text):
+        if any(form in run and form != run for _, form in hits):
+            terms.extend("?" + t for t in _en_terms(katakana_english(run)))
     kanji_runs: list[str] = []
     for word in _tagger()(rest):
         surface = word.surface
@@ -253,6 +259,19 @@ def _ja_terms(text: str) -> tuple[list[str], list[str]]:
     terms.extend(_zh_terms("".join(kanji_runs)))
     terms.extend(_en_terms(" ".join(re.findall(r"[A-Za-z][A-Za-z0-9-]*", unicodedata.normalize("NFKC", text)))))
     return terms, []
+
+
+_KATAKANA_RUN = re.compile(r"[\u30a0-\u30ff]{4,}")
+
+
+@lru_cache(maxsize=4096)
+def katakana_english(word: str) -> str:
+    """A katakana loanword in its English spelling where cutlet (MIT) knows it (サキシトキシン -> ``saxitoxin``),
+    else its Hepburn reading; one word, lower case."""
+    from dualuse.matching.readings import _cutlets
+
+    _, foreign = _cutlets()
+    return "".join(foreign.romaji(word).split()).casefold()
 
 
 _SYMBOL_RUN = re.compile(r"(?<![A-Za-z])((?:[A-Z][a-z]?\d*[-–/]?){2,})(?![A-Za-z])")
