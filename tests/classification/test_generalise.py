@@ -432,3 +432,11 @@ def test_katakana_name_partly_explained_by_the_terminology_is_also_read_whole(se
     assert "?en:tritium" in query_terms("トリチウム")[1]
     found = search.lookup("ジイソプロピルアミン", as_of=DAY)
     assert codes(found, 1) == ["1C350.h"]  # 二异丙胺 (CAS 108-18-9), whose reference text names diisopropylamine
+
+
+def test_katakana_goods_word_counts_only_at_the_end_of_a_loanword(search):
+    reader = search.goods
+    assert reader.evidence("フィラメントワインディング装置") is None  # ワイン (wine) is the start of ワインディング (winding)
+    assert reader.evidence("オフィスチェア").heading == "9401"  # チェア closes the loanword: a seat
+    found = search.lookup("フィラメントワインディング装置", as_of=DAY)
+    assert found.status == "needs_parameters" and codes(found, 1) == ["1B201.a"]
