@@ -440,3 +440,23 @@ def test_katakana_goods_word_counts_only_at_the_end_of_a_loanword(search):
     assert reader.evidence("オフィスチェア").heading == "9401"  # チェア closes the loanword: a seat
     found = search.lookup("フィラメントワインディング装置", as_of=DAY)
     assert found.status == "needs_parameters" and codes(found, 1) == ["1B201.a"]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("dislocation density 20 per cm2", 20.0), ("位错密度80个/平方厘米", 80.0), ("EPD 5000 cm-2", 5000.0), ("位错密度0.3/mm²", 30.0)],
+)
+def test_dislocation_density_units(text, value):
+    q = parse_quantities(text)
+    assert len(q.quantities) == 1
+    got = q.quantities[0]
+    assert convert(got.value, got.unit, "per cm2") == pytest.approx(value)
+
+
+def test_indium_antimonide_single_crystal_on_both_sides_of_50_per_cm2(search):
+    # 3C003.f (Announcement 2024 No. 33): single crystal with dislocation density below 50 per cm2
+    below = search.lookup("indium antimonide single crystal wafer, dislocation density 20 per cm2", as_of=DAY)
+    assert below.status == "controlled" and codes(below, 1) == ["3C003.f"]
+    above = search.lookup("indium antimonide single crystal, dislocation density 80 per cm2", as_of=DAY)
+    assert above.status != "controlled"
+    assert any("80.0 < 50.0 per cm2: not met" in c for c in above.candidates[0].checks)
