@@ -330,7 +330,7 @@ def test_quantity_labels_name_the_parameter_not_the_item():
 def test_a_compound_junction_is_no_word_of_its_own(search):
     # 光纤陀螺 = 光纤 + 陀螺: the bigram 纤陀 is in no entry and must not count against the gyroscope entries
     result = search.lookup("光纤陀螺 零偏稳定性0.01°/h", as_of=DAY)
-    assert "7A102" in codes(result) and result.status == "needs_parameters"
+    assert "7A102" in codes(result) and result.status == "controlled"  # drift rate 0.01 < 0.5 °/h (7A102)
 
 
 def test_english_compound_words_name_their_element():
@@ -460,3 +460,30 @@ def test_indium_antimonide_single_crystal_on_both_sides_of_50_per_cm2(search):
     above = search.lookup("indium antimonide single crystal, dislocation density 80 per cm2", as_of=DAY)
     assert above.status != "controlled"
     assert any("80.0 < 50.0 per cm2: not met" in c for c in above.candidates[0].checks)
+
+
+@pytest.mark.parametrize("text", ["漂移率 0.3 º/h", "0.3 deg/h", "0.3 degrees per hour", "bias 0.3 degrees/hour", "零偏稳定性0.3度/小时", "0.3°/hr"])
+def test_drift_rate_spellings(text):
+    q = parse_quantities(text)
+    assert [(x.value, x.unit) for x in q.quantities] == [(0.3, "°/h")]
+
+
+def test_reference_thresholds_skip_qualifiers_system_range_and_g_levels():
+    from dualuse.refdata.build.thresholds import chinese_numbers, english_thresholds
+
+    text = (
+        "a. All types of gyros, usable in rockets, missiles, or unmanned aerial vehicles capable of achieving a “range” equal to "
+        "or greater than 300 km, with a rated “drift rate” ‘stability’ of less than 0.5 degrees (1 sigma or rms) per hour in a "
+        "1 g environment. b. Gyros of any type ... specified to function at acceleration levels greater than 100 g."
+    )
+    assert [(op, v, u) for op, v, u, _, _ in english_thresholds(text)] == [("<", 0.5, "°/h")]
+    assert (0.5, "°/h") in chinese_numbers("额定“漂移率”小于 0.5 º/h 的陀螺仪")  # º, not °: read before NFKC
+
+
+def test_gyroscope_drift_rate_on_both_sides_of_0_5_deg_per_hour(search):
+    # 7A102 (2026 catalogue): gyros with a rated drift rate below 0.5 °/h
+    assert search.lookup("fibre optic gyroscope, bias drift 0.01°/h", as_of=DAY).status == "controlled"
+    assert search.lookup("光纤陀螺 零偏稳定性0.01度/小时", as_of=DAY).status == "controlled"
+    above = search.lookup("MEMS gyroscope, drift rate 10°/h", as_of=DAY)
+    assert above.status == "not_controlled"
+    assert any("10.0 < 0.5" in c and "not met" in c for c in above.candidates[0].checks)

@@ -320,6 +320,10 @@ def _canonical_unit(raw: str) -> str | None:
     return raw if raw in UNITS else None
 
 
+# drift rates as written: º/h (the ordinal indicator, which NFKC turns into "o"), deg/h, degrees per hour, °/hour, 度/时
+_DEGREES_PER_HOUR = re.compile(r"\s?(?:º\s?/\s?h(?:our|r)?|°\s?/\s?hour|deg(?:rees?)?\.?\s?(?:/|per)\s?h(?:ours?|r)?|度\s?/\s?(?:小?时|時間?))(?![A-Za-z])", re.I)
+
+
 def parse_quantities(text: str) -> QueryParameters:
     """Read numbers with units, stated booleans and pattern values from a query.
 
@@ -327,7 +331,7 @@ def parse_quantities(text: str) -> QueryParameters:
     >>> (q.quantities[0].value, q.quantities[0].unit, q.flags)
     (2.0, 'h', {'bvlos': True})
     """
-    norm = unicodedata.normalize("NFKC", text or "")
+    norm = unicodedata.normalize("NFKC", _DEGREES_PER_HOUR.sub("°/h", text or ""))
     lowered = norm.casefold()
     out = QueryParameters()
     residue = norm
