@@ -487,3 +487,11 @@ def test_gyroscope_drift_rate_on_both_sides_of_0_5_deg_per_hour(search):
     above = search.lookup("MEMS gyroscope, drift rate 10°/h", as_of=DAY)
     assert above.status == "not_controlled"
     assert any("10.0 < 0.5" in c and "not met" in c for c in above.candidates[0].checks)
+
+
+def test_japanese_element_before_acid_forms_the_chinese_compound_name(search):
+    from dualuse.classification.terminology import query_terms
+
+    assert "zh:锗酸" in query_terms("ゲルマニウム酸ビスマス結晶")[1]  # ゲルマニウム酸 = 锗酸 (germanate)
+    found = search.lookup("ゲルマニウム酸ビスマス結晶", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["6C001.b"]  # bismuth germanate (BGO)

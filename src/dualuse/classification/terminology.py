@@ -238,6 +238,9 @@ def _ja_terms(text: str) -> tuple[list[str], list[str]]:
     for concept, form in hits:
         # as in Chinese, a word the terminology explains counts only where some entry has it
         terms.extend(t if t.startswith("?") else "?" + t for t in _concept_terms(concept, True))
+        if concept.element and _KATAKANA_WORD.match(form):
+            # an element named before 酸 forms a compound name as in Chinese (ゲルマニウム酸 = 锗酸 germanate)
+            rest = re.sub(re.escape(form) + r"(?=酸)", concept.zh[0], rest)
         rest = rest.replace(form, " ")
     # a katakana name of which the terminology explains only a part (サキシ|トキシン, ジ|イソプロピル|アミン):
     # the whole name in its English spelling too (cutlet: saxitoxin, diisopropylamine), where an entry has it
