@@ -495,3 +495,11 @@ def test_japanese_element_before_acid_forms_the_chinese_compound_name(search):
     assert "zh:锗酸" in query_terms("ゲルマニウム酸ビスマス結晶")[1]  # ゲルマニウム酸 = 锗酸 (germanate)
     found = search.lookup("ゲルマニウム酸ビスマス結晶", as_of=DAY)
     assert found.status == "controlled" and codes(found, 1) == ["6C001.b"]  # bismuth germanate (BGO)
+
+
+def test_entry_the_query_names_goes_before_a_neighbour_whose_excerpt_bled_in(search):
+    # 7A101 (加速度计) has 7A102's gyroscope text in its extracted excerpt; the query names 陀螺仪 (gyroscope)
+    found = search.lookup("光ファイバジャイロ バイアス安定性0.01°/h", as_of=DAY)
+    assert codes(found, 2) == ["7A102", "7A101"]
+    assert found.status == "controlled"
+    assert found.candidates[0].score < found.candidates[1].score  # named first although it covers less

@@ -86,6 +86,7 @@ BM25_B = 0.75
 NAME_BOOST = 3
 MIN_DESCRIPTION_SCORE = 0.42  # coverage of the query's information; below: not a candidate
 MIN_OWN_SCORE = 0.1  # coverage by the entry's own text needed to decide `controlled` (the reference text never decides alone)
+NAMED_SCORE = 0.8  # a candidate the query names, this close to a best one it does not name, goes first (_named_first)
 CLOSE_SCORE = 0.85  # candidates within this share of the best one are kept together
 COMPETE_SCORE = 0.9  # a candidate with thresholds this close to a threshold-free best one makes the result depend on parameters
 MIN_CONTROLLED_SCORE = 0.5  # a description decides `controlled` only above this coverage
@@ -679,6 +680,7 @@ class CatalogueSearch:
         cands = [c for c in cands if c.status_on_date == "in_force"]
         if not cands:
             return Lookup(query, "description", "not_controlled", (), f"the matching entries are not in force on {day}", as_of=day)
+        cands = self._named_first(cands, terms)
         best = cands[0].score
         failed_first = cands[0] if cands[0].decision == "not_met" else None
         if head_terms and cands[0].decision == "not_met":
@@ -786,6 +788,36 @@ class CatalogueSearch:
                 out.extend("^" + e for c in _concepts() if word in c.zh and not c.element for e in _en_terms(c.en[0]))
             out.append(t)
         return out
+
+    def _named_first(self, cands: list[Candidate], terms: list[str]) -> list[Candidate]:
+        """A close candidate whose own item name the query names goes before a best one whose name it does not.
+
+        The machine extraction of the catalogue text mixes neighbouring rows,
+        so an entry's excerpt may hold its neighbour's item (7A101
+        accelerometers' excerpt prints 7A102's gyroscopes); the trusted item
+        name does not. Within :data:`NAMED_SCORE` of the best candidate, an
+        entry whose name shares a term with the query outranks a best one
+        whose name shares none.
+        """
+        if len(cands) < 2:
+            return cands
+        query = {t.lstrip("~?^") for t in terms if not t.startswith("^")}
+        by_code = self.catalogue.by_code
+
+        def named(c: Candidate) -> bool | None:
+            entry = by_code.get(c.code)
+            if entry is None or not (entry.name_trusted and entry.name_zh):
+                return None  # no trusted name: nothing to compare
+            return bool(query & (set(_zh_terms(entry.name_zh)) | set(_en_terms(entry.name_en or ""))))
+
+        if named(cands[0]) is not False:
+            return cands
+        for c in cands[1:]:
+            if c.score < NAMED_SCORE * cands[0].score:
+                break
+            if named(c):
+                return [c, *[x for x in cands if x is not c]]
+        return cands
 
     def _names(self, index: int, head_terms: set[str]) -> bool:
         """True when entry ``index`` itself (not only its parent heading) has a term of the item's head word."""
