@@ -503,3 +503,12 @@ def test_entry_the_query_names_goes_before_a_neighbour_whose_excerpt_bled_in(sea
     assert codes(found, 2) == ["7A102", "7A101"]
     assert found.status == "controlled"
     assert found.candidates[0].score < found.candidates[1].score  # named first although it covers less
+
+
+def test_goods_words_of_the_stated_purpose_do_not_clear_the_item(search):
+    # the item is spherical graphite (1C108.c); "lithium-ion battery" only says where it goes
+    found = search.lookup("spherical graphite for lithium-ion battery anodes", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["1C108.c"] and found.goods is None
+    # goods named as the item are still cleared, whatever the purpose
+    toy = search.lookup("drone toy for kids", as_of=DAY)
+    assert toy.status == "not_controlled" and toy.goods is not None and toy.goods.heading == "9503"

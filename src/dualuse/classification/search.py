@@ -75,6 +75,7 @@ from dualuse.classification.terminology import (  # noqa: F401  (query_terms, sy
     head_word,
     one_character_words,
     query_terms,
+    split_purpose,
     symbol_elements,
     term_elements,
 )
@@ -647,7 +648,8 @@ class CatalogueSearch:
         for name, flag in (("contains_tb", "铽"), ("contains_dy", "镝")):
             if flag in elements and name not in qp.flags:
                 qp.flags[name] = True
-        goods = self.goods.evidence(query)
+        # the goods are what the item is, not where it goes ("spherical graphite for lithium-ion battery anodes")
+        goods = self.goods.evidence(split_purpose(query)[0] or query)
         ranked = [(m, s) for m, s in self._rank(terms, elements) if s >= MIN_DESCRIPTION_SCORE and m.anchor]
         head = head_word(core or query)
         head_terms: set[str] = set()
