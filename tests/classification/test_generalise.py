@@ -512,3 +512,11 @@ def test_goods_words_of_the_stated_purpose_do_not_clear_the_item(search):
     # goods named as the item are still cleared, whatever the purpose
     toy = search.lookup("drone toy for kids", as_of=DAY)
     assert toy.status == "not_controlled" and toy.goods is not None and toy.goods.heading == "9503"
+
+
+def test_four_digit_heading_gives_the_entries_under_it(search):
+    titanium = search.lookup("8108", as_of=DAY)  # HS 8108 titanium: 1C202.b (titanium alloy) lists lines under 8108.90
+    assert titanium.kind == "hs_code" and titanium.status == "needs_parameters"
+    assert "1C202.b" in [c.code for c in titanium.candidates]
+    seats = search.lookup("9401", as_of=DAY)  # seats: no entry sits under the heading
+    assert seats.kind == "hs_code" and seats.status == "not_controlled"

@@ -103,7 +103,7 @@ EXTRA_ELEMENT = 0.6  # an entry naming an element the query does not (samarium-a
 FAMILY_WEIGHT = 0.6  # a term the entry has only from its parent heading is shared by all its siblings
 WEAK_WEIGHT = 0.3  # form/pack/grade words and the stated purpose (prefix ^)
 BRIDGED_WEIGHT = 0.5  # terms reached through the terminology (prefix ~)
-_HS = re.compile(r"^\s*(?:HS\s*(?:code)?\s*[:：]?\s*)?(\d{4})[.\s]?(\d{2})(?:[.\s]?(\d{2}))?(?:[.\s]?(\d{2}))?\s*$", re.I)
+_HS = re.compile(r"^\s*(?:HS\s*(?:code)?\s*[:：]?\s*)?(\d{4})(?:[.\s]?(\d{2}))?(?:[.\s]?(\d{2}))?(?:[.\s]?(\d{2}))?\s*$", re.I)
 _LATIN = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 _UNIT_WORDS = frozenset("mm cm kg kw mpa gpa kpa nm um ns us min cas kv hz khz mhz ghz ppm".split())
@@ -172,7 +172,7 @@ class Lookup:
 
 
 def hs_digits(query: str) -> str | None:
-    """The digits of an HS code written with or without dots (``2846.90.1500``, ``HS 2805301300``), else ``None``."""
+    """The digits of an HS code or heading written with or without dots (``2846.90.1500``, ``HS 2805301300``, ``8108``), else ``None``."""
     match = _HS.match(unicodedata.normalize("NFKC", query))
     if not match:
         return None
