@@ -520,3 +520,10 @@ def test_four_digit_heading_gives_the_entries_under_it(search):
     assert "1C202.b" in [c.code for c in titanium.candidates]
     seats = search.lookup("9401", as_of=DAY)  # seats: no entry sits under the heading
     assert seats.kind == "hs_code" and seats.status == "not_controlled"
+
+
+def test_element_printed_in_the_own_text_agrees_when_the_name_is_untrusted(search):
+    # 1C450.c.14 亚硫酰氯 (thionyl chloride): no trusted name, but its own text prints 氯 (chlorine)
+    found = search.lookup("thionyl chloride", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["1C450.c.14"]
+    assert search.lookup("table salt, sodium chloride", as_of=DAY).status == "not_controlled"

@@ -913,6 +913,9 @@ class CatalogueSearch:
             factor = 1.0
             if query_elements:
                 own = self._elements[i]
+                if not own:
+                    # the entry's name says no element (no trusted name): an element its own text prints agrees
+                    own = {e for e in query_elements if "el:" + e in self._own[i]}
                 factor = 0.5 ** len(query_elements - own) * EXTRA_ELEMENT ** len(own - query_elements)
             m.own, m.ref, m.hs, m.tied = m.own / ceiling * factor, m.ref / ceiling * factor, m.hs / ceiling * factor, m.tied / ceiling * factor
             out.append((m, min(1.0, m.own + m.ref + m.hs), m.bm25 * factor))
