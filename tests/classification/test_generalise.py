@@ -527,3 +527,13 @@ def test_element_printed_in_the_own_text_agrees_when_the_name_is_untrusted(searc
     found = search.lookup("thionyl chloride", as_of=DAY)
     assert found.status == "controlled" and codes(found, 1) == ["1C450.c.14"]
     assert search.lookup("table salt, sodium chloride", as_of=DAY).status == "not_controlled"
+
+
+def test_press_is_not_read_as_a_cubic_press(search):
+    from dualuse.classification.terminology import query_terms
+
+    terms = query_terms("冷間等方圧プレス")[1]
+    assert "?zh:压机" in terms and not any("六面" in t for t in terms)
+    found = search.lookup("冷間等方圧プレス 最高圧力200MPa 内径300mm", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["2B204.a"]  # >= 69 MPa, chamber > 152 mm
+    assert codes(search.lookup("cubic press", as_of=DAY), 1) == ["2A901.a"]
