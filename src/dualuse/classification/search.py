@@ -41,8 +41,8 @@ description is ``controlled`` only when the entry's *own* text covers
 :data:`MIN_OWN_SCORE` of the query (else ``needs_parameters``, naming the
 reference text as the only evidence). A paragraph the build tied to the
 entry by the CAS number or Latin organism name the Chinese text prints
-counts as confirmed by it (:func:`tied_by_identifier`). Everyday goods: when the description's
-goods words name an HS heading under which no entry lists a reference code
+counts as confirmed by it (:func:`tied_by_identifier`). Everyday goods: when the goods words of the item (not of its
+stated purpose, :func:`~dualuse.classification.terminology.split_purpose`) name an HS heading under which no entry lists a reference code
 (:mod:`dualuse.classification.goods`) and the best candidate does not match
 those words, the answer is ``not_controlled`` with the heading as reason.
 Numbers with units are taken out of the text first and compared with the
