@@ -330,7 +330,7 @@ def test_quantity_labels_name_the_parameter_not_the_item():
 def test_a_compound_junction_is_no_word_of_its_own(search):
     # 光纤陀螺 = 光纤 + 陀螺: the bigram 纤陀 is in no entry and must not count against the gyroscope entries
     result = search.lookup("光纤陀螺 零偏稳定性0.01°/h", as_of=DAY)
-    assert "7A102" in codes(result) and result.status == "needs_parameters"
+    assert "7A102" in codes(result) and result.status == "controlled"  # drift rate 0.01 < 0.5 °/h (7A102)
 
 
 def test_english_compound_words_name_their_element():
@@ -360,3 +360,180 @@ def test_prefix_without_lines_cleared_only_by_a_description_that_matches_nothing
     # a prefix under which entries sit stays in review with the same kind of description
     d = screener.screen(_shipment("Heterocyclic compounds; containing an unfused pyridine ring", "293339"))
     assert d.lines[0].item.status == "needs_classification"
+
+
+# --- terminology translations: no penalty for a form no entry has, no claim for a junction -------
+
+
+def test_chinese_junction_across_two_concept_words_makes_no_claim():
+    from dualuse.classification.terminology import query_terms
+
+    terms = query_terms("铪金属")[1]
+    assert "^?zh:铪金" in terms  # 铪 | 金属: the bigram across the two words is weak and optional
+    assert "?zh:金属" in terms and "el:铪" in terms
+    assert "?zh:海绵" in terms  # 金属's synonym 海绵 is not written: it counts only where an entry has it
+
+
+def test_hafnium_metal_in_chinese_is_1c231(search):
+    found = search.lookup("铪金属", as_of=DAY)
+    assert found.status == "controlled"
+    assert codes(found, 1) == ["1C231"]
+    assert found.candidates[0].score >= 0.7
+
+
+def test_unknown_translation_does_not_lower_the_coverage(search):
+    # "metal" bridges to 金属|海绵; no entry has 海绵, which must not weigh as an unknown word of the query
+    found = search.lookup("rhenium metal pellets", as_of=DAY)
+    assert codes(found, 1) == ["1C241"]
+    assert found.candidates[0].score >= 0.7
+    assert found.status == "needs_parameters" and "mass_kg" in found.needed
+
+
+def test_element_plus_one_character_form_word_is_a_junction(search):
+    # 锑锭 = 锑 (antimony) + 锭 (ingot): the unknown bigram makes no claim, 锭 and "ingot" count where an entry has them
+    terms = search._description_terms("锑锭", search_parse("锑锭"))[1]
+    assert "?zh:锑锭" in terms and "?zh:锭" in terms and "^en:ingot" in terms
+    found = search.lookup("锑锭 99.65%", as_of=DAY)
+    assert found.status == "controlled"
+    assert "3C003.b" in codes(found)  # antimony metal and products (ingots ...), no purity threshold
+
+
+def search_parse(text):
+    return parse_quantities(text)
+
+
+@pytest.mark.parametrize(
+    "query, weak",
+    [
+        ("二甲胺 40%水溶液", ["^zh:水溶", "^zh:溶液"]),  # aqueous solution: how it is dissolved, not what it is
+        ("hydrazine hydrate", ["^en:hydrate"]),  # water of crystallisation
+        ("tungsten trioxide, yellow", ["^en:yellow"]),  # appearance
+    ],
+)
+def test_form_and_appearance_words_weigh_as_form_words(query, weak):
+    from dualuse.classification.terminology import query_terms
+
+    terms = query_terms(query)[1]
+    assert all(w in terms for w in weak)
+
+
+def test_dimethylamine_solution_is_1c450(search):
+    found = search.lookup("二甲胺 40%水溶液", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["1C450.c.24"]
+    found = search.lookup("tungsten trioxide, yellow", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["1C117.d.2"]
+
+
+def test_katakana_name_partly_explained_by_the_terminology_is_also_read_whole(search):
+    from dualuse.classification.terminology import katakana_english, query_terms
+
+    assert katakana_english("ジイソプロピルアミン") == "diisopropylamine"
+    assert "?en:diisopropylamine" in query_terms("ジイソプロピルアミン")[1]  # イソプロピル and アミン are terminology parts
+    assert "?en:tritium" in query_terms("トリチウム")[1]
+    found = search.lookup("ジイソプロピルアミン", as_of=DAY)
+    assert codes(found, 1) == ["1C350.h"]  # 二异丙胺 (CAS 108-18-9), whose reference text names diisopropylamine
+
+
+def test_katakana_goods_word_counts_only_at_the_end_of_a_loanword(search):
+    reader = search.goods
+    assert reader.evidence("フィラメントワインディング装置") is None  # ワイン (wine) is the start of ワインディング (winding)
+    assert reader.evidence("オフィスチェア").heading == "9401"  # チェア closes the loanword: a seat
+    found = search.lookup("フィラメントワインディング装置", as_of=DAY)
+    assert found.status == "needs_parameters" and codes(found, 1) == ["1B201.a"]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("dislocation density 20 per cm2", 20.0), ("位错密度80个/平方厘米", 80.0), ("EPD 5000 cm-2", 5000.0), ("位错密度0.3/mm²", 30.0)],
+)
+def test_dislocation_density_units(text, value):
+    q = parse_quantities(text)
+    assert len(q.quantities) == 1
+    got = q.quantities[0]
+    assert convert(got.value, got.unit, "per cm2") == pytest.approx(value)
+
+
+def test_indium_antimonide_single_crystal_on_both_sides_of_50_per_cm2(search):
+    # 3C003.f (Announcement 2024 No. 33): single crystal with dislocation density below 50 per cm2
+    below = search.lookup("indium antimonide single crystal wafer, dislocation density 20 per cm2", as_of=DAY)
+    assert below.status == "controlled" and codes(below, 1) == ["3C003.f"]
+    above = search.lookup("indium antimonide single crystal, dislocation density 80 per cm2", as_of=DAY)
+    assert above.status != "controlled"
+    assert any("80.0 < 50.0 per cm2: not met" in c for c in above.candidates[0].checks)
+
+
+@pytest.mark.parametrize("text", ["漂移率 0.3 º/h", "0.3 deg/h", "0.3 degrees per hour", "bias 0.3 degrees/hour", "零偏稳定性0.3度/小时", "0.3°/hr"])
+def test_drift_rate_spellings(text):
+    q = parse_quantities(text)
+    assert [(x.value, x.unit) for x in q.quantities] == [(0.3, "°/h")]
+
+
+def test_reference_thresholds_skip_qualifiers_system_range_and_g_levels():
+    from dualuse.refdata.build.thresholds import chinese_numbers, english_thresholds
+
+    text = (
+        "a. All types of gyros, usable in rockets, missiles, or unmanned aerial vehicles capable of achieving a “range” equal to "
+        "or greater than 300 km, with a rated “drift rate” ‘stability’ of less than 0.5 degrees (1 sigma or rms) per hour in a "
+        "1 g environment. b. Gyros of any type ... specified to function at acceleration levels greater than 100 g."
+    )
+    assert [(op, v, u) for op, v, u, _, _ in english_thresholds(text)] == [("<", 0.5, "°/h")]
+    assert (0.5, "°/h") in chinese_numbers("额定“漂移率”小于 0.5 º/h 的陀螺仪")  # º, not °: read before NFKC
+
+
+def test_gyroscope_drift_rate_on_both_sides_of_0_5_deg_per_hour(search):
+    # 7A102 (2026 catalogue): gyros with a rated drift rate below 0.5 °/h
+    assert search.lookup("fibre optic gyroscope, bias drift 0.01°/h", as_of=DAY).status == "controlled"
+    assert search.lookup("光纤陀螺 零偏稳定性0.01度/小时", as_of=DAY).status == "controlled"
+    above = search.lookup("MEMS gyroscope, drift rate 10°/h", as_of=DAY)
+    assert above.status == "not_controlled"
+    assert any("10.0 < 0.5" in c and "not met" in c for c in above.candidates[0].checks)
+
+
+def test_japanese_element_before_acid_forms_the_chinese_compound_name(search):
+    from dualuse.classification.terminology import query_terms
+
+    assert "zh:锗酸" in query_terms("ゲルマニウム酸ビスマス結晶")[1]  # ゲルマニウム酸 = 锗酸 (germanate)
+    found = search.lookup("ゲルマニウム酸ビスマス結晶", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["6C001.b"]  # bismuth germanate (BGO)
+
+
+def test_entry_the_query_names_goes_before_a_neighbour_whose_excerpt_bled_in(search):
+    # 7A101 (加速度计) has 7A102's gyroscope text in its extracted excerpt; the query names 陀螺仪 (gyroscope)
+    found = search.lookup("光ファイバジャイロ バイアス安定性0.01°/h", as_of=DAY)
+    assert codes(found, 2) == ["7A102", "7A101"]
+    assert found.status == "controlled"
+    assert found.candidates[0].score < found.candidates[1].score  # named first although it covers less
+
+
+def test_goods_words_of_the_stated_purpose_do_not_clear_the_item(search):
+    # the item is spherical graphite (1C108.c); "lithium-ion battery" only says where it goes
+    found = search.lookup("spherical graphite for lithium-ion battery anodes", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["1C108.c"] and found.goods is None
+    # goods named as the item are still cleared, whatever the purpose
+    toy = search.lookup("drone toy for kids", as_of=DAY)
+    assert toy.status == "not_controlled" and toy.goods is not None and toy.goods.heading == "9503"
+
+
+def test_four_digit_heading_gives_the_entries_under_it(search):
+    titanium = search.lookup("8108", as_of=DAY)  # HS 8108 titanium: 1C202.b (titanium alloy) lists lines under 8108.90
+    assert titanium.kind == "hs_code" and titanium.status == "needs_parameters"
+    assert "1C202.b" in [c.code for c in titanium.candidates]
+    seats = search.lookup("9401", as_of=DAY)  # seats: no entry sits under the heading
+    assert seats.kind == "hs_code" and seats.status == "not_controlled"
+
+
+def test_element_printed_in_the_own_text_agrees_when_the_name_is_untrusted(search):
+    # 1C450.c.14 亚硫酰氯 (thionyl chloride): no trusted name, but its own text prints 氯 (chlorine)
+    found = search.lookup("thionyl chloride", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["1C450.c.14"]
+    assert search.lookup("table salt, sodium chloride", as_of=DAY).status == "not_controlled"
+
+
+def test_press_is_not_read_as_a_cubic_press(search):
+    from dualuse.classification.terminology import query_terms
+
+    terms = query_terms("冷間等方圧プレス")[1]
+    assert "?zh:压机" in terms and not any("六面" in t for t in terms)
+    found = search.lookup("冷間等方圧プレス 最高圧力200MPa 内径300mm", as_of=DAY)
+    assert found.status == "controlled" and codes(found, 1) == ["2B204.a"]  # >= 69 MPa, chamber > 152 mm
+    assert codes(search.lookup("cubic press", as_of=DAY), 1) == ["2A901.a"]

@@ -35,6 +35,7 @@ from dualuse import yamlio
 from dualuse.text.fold import fold_cjk
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
+_KATAKANA = re.compile(r"[\u30a1-\u30ff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HS_STOP = frozenset(
     "of and or the for other with a an in not nes n e c thereof whether than by its their articles article parts "
@@ -189,6 +190,8 @@ class GoodsReader:
                     continue
                 if flang != "en" and len(form) == 1 and not _at_head(where, m.end()):
                     continue  # a one-character word names the goods only as the last character of the phrase (汤锅, not 锅炉)
+                if flang == "ja" and _KATAKANA.match(form[-1]) and m.end() < len(where) and _KATAKANA.match(where[m.end()]):
+                    continue  # a katakana word names the goods only as the end of a loanword (オフィスチェア, not ワインディング)
                 taken.append((m.start(), m.end()))
                 found.append((m.end(), m.group(0), row))
         if found:

@@ -58,6 +58,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "°C": ("temperature", 1.0), "K": ("temperature", 1.0),  # K is converted with its offset in convert()
     "Pa": ("pressure", 1e-6),
     "J": ("energy", 1.0), "kJ": ("energy", 1e3),
+    "per cm2": ("areal_density", 1.0), "per mm2": ("areal_density", 100.0),  # dislocations (etch pits) per area
     "cm3": ("volume", 1e-6),
     "mm/µs": ("writing_speed", 1.0),
 }
@@ -177,11 +178,13 @@ _UNIT_ALIASES = {
     "g/cm³": "g/cm3", "cm²": "cm2", "平方厘米": "cm2", "升": "L", "％": "%",
     "千牛": "kN", "牛": "N", "千克": "kg", "公斤": "kg", "克": "g", "吨": "t", "兆赫": "MHz", "吉赫": "GHz",
     "°/hr": "°/h", "º/h": "°/h", "度/小时": "°/h", "℃": "°C", "摄氏度": "°C", "cm³": "cm3", "khz": "kHz", "mhz": "MHz", "ghz": "GHz",
+    "/cm2": "per cm2", "/cm²": "per cm2", "cm-2": "per cm2", "cm⁻²": "per cm2", "per cm²": "per cm2", "个/平方厘米": "per cm2",
+    "/平方厘米": "per cm2", "个/cm2": "per cm2", "个/cm²": "per cm2", "/mm2": "per mm2", "per mm²": "per mm2", "/mm²": "per mm2",
     "kn": "kN", "hz": "Hz", "µs": "µs", "μs": "µs", "微秒": "µs", "纳秒": "ns", "毫秒": "ms", "千伏": "kV", "伏": "V", "安": "A", "千安": "kA",
 }
 _NUM = r"(\d+(?:\.\d+)?)"
 _UNIT_RE = (
-    r"(%|％|ppm|nm|µm|μm|um|mm/µs|mm|cm2|cm²|cm3|cm³|cm|km/h|km|m3|m³|m2|°/h|°/hr|º/h|°/s|°C|℃|m|inch|ns|µs|μs|us|ms|min|h|"
+    r"(per\s?cm2|per\s?cm²|个/平方厘米|/平方厘米|个/cm2|个/cm²|/cm2|/cm²|cm-2|cm⁻²|per\s?mm2|per\s?mm²|/mm2|/mm²|%|％|ppm|nm|µm|μm|um|mm/µs|mm|cm2|cm²|cm3|cm³|cm|km/h|km|m3|m³|m2|°/h|°/hr|º/h|°/s|°C|℃|m|inch|ns|µs|μs|us|ms|min|h|"
     r"kW|MW|W|MPa|Mpa|GPa|kPa|Pa|g/cm3|g/cm³|cN/dtex|kA|A|kV|V|kN|N|kHz|MHz|GHz|Hz|kg|t|g|kJ|J|K|L|"
     r"微米|毫米|千米|公里|米|千瓦|瓦|小时|分钟|立方米|平方厘米|升|千牛|千克|公斤|兆赫|吉赫|摄氏度|度/小时|微秒|纳秒|毫秒|千伏)"
 )
@@ -301,6 +304,7 @@ def material_grades() -> tuple[tuple[re.Pattern, str, float, str], ...]:
 
 
 def _canonical_unit(raw: str) -> str | None:
+    raw = re.sub(r"^per\s?", "per ", raw, flags=re.I)
     raw_l = raw.lower()
     if raw in _JA_UNITS:
         return _JA_UNITS[raw]
@@ -316,6 +320,10 @@ def _canonical_unit(raw: str) -> str | None:
     return raw if raw in UNITS else None
 
 
+# drift rates as written: º/h (the ordinal indicator, which NFKC turns into "o"), deg/h, degrees per hour, °/hour, 度/时
+_DEGREES_PER_HOUR = re.compile(r"\s?(?:º\s?/\s?h(?:our|r)?|°\s?/\s?hour|deg(?:rees?)?\.?\s?(?:/|per)\s?h(?:ours?|r)?|度\s?/\s?(?:小?时|時間?))(?![A-Za-z])", re.I)
+
+
 def parse_quantities(text: str) -> QueryParameters:
     """Read numbers with units, stated booleans and pattern values from a query.
 
@@ -323,7 +331,7 @@ def parse_quantities(text: str) -> QueryParameters:
     >>> (q.quantities[0].value, q.quantities[0].unit, q.flags)
     (2.0, 'h', {'bvlos': True})
     """
-    norm = unicodedata.normalize("NFKC", text or "")
+    norm = unicodedata.normalize("NFKC", _DEGREES_PER_HOUR.sub("°/h", text or ""))
     lowered = norm.casefold()
     out = QueryParameters()
     residue = norm

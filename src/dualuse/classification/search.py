@@ -41,8 +41,8 @@ description is ``controlled`` only when the entry's *own* text covers
 :data:`MIN_OWN_SCORE` of the query (else ``needs_parameters``, naming the
 reference text as the only evidence). A paragraph the build tied to the
 entry by the CAS number or Latin organism name the Chinese text prints
-counts as confirmed by it (:func:`tied_by_identifier`). Everyday goods: when the description's
-goods words name an HS heading under which no entry lists a reference code
+counts as confirmed by it (:func:`tied_by_identifier`). Everyday goods: when the goods words of the item (not of its
+stated purpose, :func:`~dualuse.classification.terminology.split_purpose`) name an HS heading under which no entry lists a reference code
 (:mod:`dualuse.classification.goods`) and the best candidate does not match
 those words, the answer is ``not_controlled`` with the heading as reason.
 Numbers with units are taken out of the text first and compared with the
@@ -75,6 +75,7 @@ from dualuse.classification.terminology import (  # noqa: F401  (query_terms, sy
     head_word,
     one_character_words,
     query_terms,
+    split_purpose,
     symbol_elements,
     term_elements,
 )
@@ -86,6 +87,7 @@ BM25_B = 0.75
 NAME_BOOST = 3
 MIN_DESCRIPTION_SCORE = 0.42  # coverage of the query's information; below: not a candidate
 MIN_OWN_SCORE = 0.1  # coverage by the entry's own text needed to decide `controlled` (the reference text never decides alone)
+NAMED_SCORE = 0.8  # a candidate the query names, this close to a best one it does not name, goes first (_named_first)
 CLOSE_SCORE = 0.85  # candidates within this share of the best one are kept together
 COMPETE_SCORE = 0.9  # a candidate with thresholds this close to a threshold-free best one makes the result depend on parameters
 MIN_CONTROLLED_SCORE = 0.5  # a description decides `controlled` only above this coverage
@@ -101,7 +103,7 @@ EXTRA_ELEMENT = 0.6  # an entry naming an element the query does not (samarium-a
 FAMILY_WEIGHT = 0.6  # a term the entry has only from its parent heading is shared by all its siblings
 WEAK_WEIGHT = 0.3  # form/pack/grade words and the stated purpose (prefix ^)
 BRIDGED_WEIGHT = 0.5  # terms reached through the terminology (prefix ~)
-_HS = re.compile(r"^\s*(?:HS\s*(?:code)?\s*[:：]?\s*)?(\d{4})[.\s]?(\d{2})(?:[.\s]?(\d{2}))?(?:[.\s]?(\d{2}))?\s*$", re.I)
+_HS = re.compile(r"^\s*(?:HS\s*(?:code)?\s*[:：]?\s*)?(\d{4})(?:[.\s]?(\d{2}))?(?:[.\s]?(\d{2}))?(?:[.\s]?(\d{2}))?\s*$", re.I)
 _LATIN = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 _UNIT_WORDS = frozenset("mm cm kg kw mpa gpa kpa nm um ns us min cas kv hz khz mhz ghz ppm".split())
@@ -170,7 +172,7 @@ class Lookup:
 
 
 def hs_digits(query: str) -> str | None:
-    """The digits of an HS code written with or without dots (``2846.90.1500``, ``HS 2805301300``), else ``None``."""
+    """The digits of an HS code or heading written with or without dots (``2846.90.1500``, ``HS 2805301300``, ``8108``), else ``None``."""
     match = _HS.match(unicodedata.normalize("NFKC", query))
     if not match:
         return None
@@ -646,7 +648,8 @@ class CatalogueSearch:
         for name, flag in (("contains_tb", "铽"), ("contains_dy", "镝")):
             if flag in elements and name not in qp.flags:
                 qp.flags[name] = True
-        goods = self.goods.evidence(query)
+        # the goods are what the item is, not where it goes ("spherical graphite for lithium-ion battery anodes")
+        goods = self.goods.evidence(split_purpose(query)[0] or query)
         ranked = [(m, s) for m, s in self._rank(terms, elements) if s >= MIN_DESCRIPTION_SCORE and m.anchor]
         head = head_word(core or query)
         head_terms: set[str] = set()
@@ -679,6 +682,7 @@ class CatalogueSearch:
         cands = [c for c in cands if c.status_on_date == "in_force"]
         if not cands:
             return Lookup(query, "description", "not_controlled", (), f"the matching entries are not in force on {day}", as_of=day)
+        cands = self._named_first(cands, terms)
         best = cands[0].score
         failed_first = cands[0] if cands[0].decision == "not_met" else None
         if head_terms and cands[0].decision == "not_met":
@@ -769,16 +773,53 @@ class CatalogueSearch:
         known = {t.lstrip("~?^") for t in terms if t.lstrip("~?^") in self._idf or t.startswith("?zh:")}
         ends = {t[4] for t in known if t.startswith("zh:") and len(t) == 5}
         starts = {t[3] for t in known if t.startswith("zh:") and len(t) == 5}
+        words = one_character_words()
+        elements = {c.zh[0] for c in _concepts() if c.element}
         out = []
         for t in terms:
             bare = t.lstrip("~?^")
-            if (
-                t == bare and bare.startswith("zh:") and len(bare) == 5 and bare not in self._idf
-                and bare[3] in ends and bare[4] in starts
-            ):
+            unknown_pair = t == bare and bare.startswith("zh:") and len(bare) == 5 and bare not in self._idf
+            if unknown_pair and bare[3] in ends and bare[4] in starts:
                 t = "?" + t
+            elif unknown_pair and {bare[3], bare[4]} & elements and {bare[3], bare[4]} & words:
+                # an element and a one-character form word (锑锭 = 锑 + 锭 ingot, 钨矿 = 钨 + 矿 ore): the form word counts where
+                # an entry has it, its English adds where an entry's English name has it
+                t = "?" + t
+                word = next(ch for ch in bare[3:] if ch in words and ch not in elements)
+                out.append("?zh:" + word)
+                out.extend("^" + e for c in _concepts() if word in c.zh and not c.element for e in _en_terms(c.en[0]))
             out.append(t)
         return out
+
+    def _named_first(self, cands: list[Candidate], terms: list[str]) -> list[Candidate]:
+        """A close candidate whose own item name the query names goes before a best one whose name it does not.
+
+        The machine extraction of the catalogue text mixes neighbouring rows,
+        so an entry's excerpt may hold its neighbour's item (7A101
+        accelerometers' excerpt prints 7A102's gyroscopes); the trusted item
+        name does not. Within :data:`NAMED_SCORE` of the best candidate, an
+        entry whose name shares a term with the query outranks a best one
+        whose name shares none.
+        """
+        if len(cands) < 2:
+            return cands
+        query = {t.lstrip("~?^") for t in terms if not t.startswith("^")}
+        by_code = self.catalogue.by_code
+
+        def named(c: Candidate) -> bool | None:
+            entry = by_code.get(c.code)
+            if entry is None or not (entry.name_trusted and entry.name_zh):
+                return None  # no trusted name: nothing to compare
+            return bool(query & (set(_zh_terms(entry.name_zh)) | set(_en_terms(entry.name_en or ""))))
+
+        if named(cands[0]) is not False:
+            return cands
+        for c in cands[1:]:
+            if c.score < NAMED_SCORE * cands[0].score:
+                break
+            if named(c):
+                return [c, *[x for x in cands if x is not c]]
+        return cands
 
     def _names(self, index: int, head_terms: set[str]) -> bool:
         """True when entry ``index`` itself (not only its parent heading) has a term of the item's head word."""
@@ -813,21 +854,26 @@ class CatalogueSearch:
         Term weights: 1, bridged (``~``) 0.5, weak (``^``) 0.3 - a weak term
         adds where an entry has it but is not in the ceiling; a term no entry
         has counts :data:`UNKNOWN_TERM_IDF` in the ceiling unless it is
-        optional (``?``).
+        optional (``?``) or only a translation (``~``) of the query's words.
         """
         if not terms:
             return []
         weights: dict[str, float] = {}
         optional: set[str] = set()
         weak: set[str] = set()
+        bridged: set[str] = set()
+        native: set[str] = set()
         for t in terms:
             bare = t.lstrip("~?^")
+            (bridged if "~" in t[:3] else native).add(bare)
             w = (BRIDGED_WEIGHT if "~" in t[:3] else 1.0) * (WEAK_WEIGHT if "^" in t[:3] else 1.0)
             if "?" in t[:3]:
                 optional.add(bare)
             if "^" in t[:3]:
                 weak.add(bare)
             weights[bare] = min(1.0, max(weights.get(bare, 0.0), w) + (0.0 if bare not in weights else 0.25 * w))
+        # a translation through the terminology that no entry has says nothing about the item (the query's own word counts)
+        optional |= bridged - native
         matches: dict[int, _Match] = {}
         ceiling = 0.0
         for term, weight in weights.items():
@@ -867,6 +913,9 @@ class CatalogueSearch:
             factor = 1.0
             if query_elements:
                 own = self._elements[i]
+                if not own:
+                    # the entry's name says no element (no trusted name): an element its own text prints agrees
+                    own = {e for e in query_elements if "el:" + e in self._own[i]}
                 factor = 0.5 ** len(query_elements - own) * EXTRA_ELEMENT ** len(own - query_elements)
             m.own, m.ref, m.hs, m.tied = m.own / ceiling * factor, m.ref / ceiling * factor, m.hs / ceiling * factor, m.tied / ceiling * factor
             out.append((m, min(1.0, m.own + m.ref + m.hs), m.bm25 * factor))

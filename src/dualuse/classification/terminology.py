@@ -234,10 +234,19 @@ def _ja_terms(text: str) -> tuple[list[str], list[str]]:
     """
     terms: list[str] = []
     rest = text
-    for concept, form in _concept_hits(text, "ja"):
+    hits = _concept_hits(text, "ja")
+    for concept, form in hits:
         # as in Chinese, a word the terminology explains counts only where some entry has it
         terms.extend(t if t.startswith("?") else "?" + t for t in _concept_terms(concept, True))
+        if concept.element and _KATAKANA_WORD.match(form):
+            # an element named before 酸 forms a compound name as in Chinese (ゲルマニウム酸 = 锗酸 germanate)
+            rest = re.sub(re.escape(form) + r"(?=酸)", concept.zh[0], rest)
         rest = rest.replace(form, " ")
+    # a katakana name of which the terminology explains only a part (サキシ|トキシン, ジ|イソプロピル|アミン):
+    # the whole name in its English spelling too (cutlet: saxitoxin, diisopropylamine), where an entry has it
+    for run in _KATAKANA_RUN.findall(text):
+        if any(form in run and form != run for _, form in hits):
+            terms.extend("?" + t for t in _en_terms(katakana_english(run)))
     kanji_runs: list[str] = []
     for word in _tagger()(rest):
         surface = word.surface
@@ -253,6 +262,19 @@ def _ja_terms(text: str) -> tuple[list[str], list[str]]:
     terms.extend(_zh_terms("".join(kanji_runs)))
     terms.extend(_en_terms(" ".join(re.findall(r"[A-Za-z][A-Za-z0-9-]*", unicodedata.normalize("NFKC", text)))))
     return terms, []
+
+
+_KATAKANA_RUN = re.compile(r"[\u30a0-\u30ff]{4,}")
+
+
+@lru_cache(maxsize=4096)
+def katakana_english(word: str) -> str:
+    """A katakana loanword in its English spelling where cutlet (MIT) knows it (サキシトキシン -> ``saxitoxin``),
+    else its Hepburn reading; one word, lower case."""
+    from dualuse.matching.readings import _cutlets
+
+    _, foreign = _cutlets()
+    return "".join(foreign.romaji(word).split()).casefold()
 
 
 _SYMBOL_RUN = re.compile(r"(?<![A-Za-z])((?:[A-Z][a-z]?\d*[-–/]?){2,})(?![A-Za-z])")
@@ -283,6 +305,13 @@ FORM_WORDS = frozenset(
     "box boxes set sets kit kits unit units model size sizes grade grades research reference commercial technical "
     "laboratory lab new used spare flakes forged cast rolled drawn demonstrator prototype live freeze dried "
     "anhydrous solution aqueous industrial electronic powder powders".split()
+)
+# the same in Chinese (and Japanese kanji, folded): how the item is dissolved, hydrated, packed or sampled
+FORM_WORDS_ZH = ("水溶液", "溶液", "水合物", "样品", "试剂")
+# English words for the appearance or hydration state of a substance, not what it is
+APPEARANCE_WORDS = frozenset(
+    "yellow white black red green blue grey gray brown colourless colorless crystalline amorphous "
+    "hydrate hydrates monohydrate dihydrate trihydrate hexahydrate".split()
 )
 _PURPOSE_EN = re.compile(r"\b(?:for|used\s+(?:in|for)|intended\s+for|suitable\s+for)\b([^,;()]*)", re.I)
 _PURPOSE_CJK = re.compile(r"(?:用于|用於|適用于|適用於)([^，,；;（(]*)|([\u3040-\u30ff\u3400-\u9fffA-Za-z0-9]{2,}?)(?:用|向け)(?=$|[\s，,、；;）)])")
@@ -334,6 +363,10 @@ def _query_terms(text: str) -> tuple[str, list[str]]:
     item, purpose = split_purpose(text)
     lang, terms = _item_terms(item)
     terms = [("^" + t) if t.lstrip("~?").startswith("en:") and t.lstrip("~?")[3:] in _FORM_STEMS else t for t in terms]
+    if lang in ("zh", "ja"):
+        folded = fold_cjk(unicodedata.normalize("NFKC", item))
+        forms = [f for f in FORM_WORDS_ZH if f in folded]
+        terms = [("^" + t) if t.startswith(("zh:", "?zh:")) and any(t.lstrip("?")[3:] in f for f in forms) else t for t in terms]
     # two-letter words (symbols of a grade, Ti-6Al-4V) count only where some entry has them
     terms = [("?" + t) if t.startswith("en:") and len(t) <= 5 else t for t in terms]
     terms.extend(cas_terms(text))
@@ -356,11 +389,11 @@ def _item_terms(text: str) -> tuple[str, list[str]]:
         lang = "zh" if _CJK.search(text) else "en"
         hits = _concept_hits(text, lang)
         if lang == "zh":
-            covered = set()
+            covered: dict[int, int] = {}  # position -> the concept hit covering it
             folded = fold_cjk(unicodedata.normalize("NFKC", text))
-            for _, form in hits:
+            for n, (_, form) in enumerate(hits):
                 for m in re.finditer(re.escape(form), folded):
-                    covered.update(range(m.start(), m.end()))
+                    covered.update((p, n) for p in range(m.start(), m.end()) if p not in covered)
             terms = []
             for run in re.finditer(r"[\u3400-\u9fff]+", folded):
                 chars = run.group()
@@ -369,10 +402,15 @@ def _item_terms(text: str) -> tuple[str, list[str]]:
                 for k in range(len(chars) - 1):
                     gram = "zh:" + chars[k : k + 2]
                     pos = run.start() + k
-                    terms.append(("?" + gram) if pos in covered and pos + 1 in covered else gram)
+                    if pos in covered and pos + 1 in covered:
+                        # inside one concept's form: explained by it; across two (铪|金属 -> 铪金): a junction, no claim
+                        gram = ("?" if covered[pos] == covered[pos + 1] else "^?") + gram
+                    terms.append(gram)
             terms += [t for t in _zh_terms(folded) if t.startswith("el:")]
             terms += _en_terms(text)
-            terms += [t for c, _ in hits for t in _concept_terms(c, False) if t not in terms]
+            # the concept's other Chinese forms (金属 -> 海绵): a synonym the text does not write counts only where some entry has it
+            synonyms = [t for c, _ in hits for t in _concept_terms(c, False) if t not in terms]
+            terms += [t if t.startswith(("?", "el:")) or t[3:] in folded else "?" + t for t in dict.fromkeys(synonyms)]
             # Japanese kanji words written without kana (天然鱗状黒鉛) are explained by the terminology
             for c, form in hits:
                 if form in {fold_cjk(j) for j in c.ja}:
@@ -396,7 +434,7 @@ def term_elements(terms: Iterable[str]) -> set[str]:
     return {t.lstrip("~?")[3:] for t in terms if not t.startswith("^") and t.lstrip("~?").startswith("el:")}
 
 
-_FORM_STEMS = frozenset(_stem(w) for w in FORM_WORDS)
+_FORM_STEMS = frozenset(_stem(w) for w in FORM_WORDS | APPEARANCE_WORDS)
 
 
 

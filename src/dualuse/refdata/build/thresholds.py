@@ -9,7 +9,7 @@ extracted parameters:
 
 * a threshold the reference text states (``greater than 900 MPa``, ``75 mm
   or more``, ``between 75 mm and 650 mm``) whose number and unit the Chinese
-  text of the entry or of its two neighbouring rows also prints becomes a
+  text of the entry or of its two neighbouring rows (same code group) also prints becomes a
   deciding threshold (``source="extracted"``): the Chinese text decides, the
   reference text only tells what the number is;
 * a threshold the Chinese text does not confirm becomes an open parameter
@@ -69,6 +69,8 @@ _PAT_BETWEEN = re.compile(r"between\s+" + _NUMBER + r"\s*(" + _UNIT_ALT + r")?\s
 _CHARACTERISTICS = re.compile(r"having (?:all|both|any|either|one or more) of the following|having the following|\b\d+(?:\.\d+)? ?\w+ or (?:greater|more|less)\b|(?:greater|more|less) than \d|exceeding \d|better than \d")
 _CONTENT = re.compile(r"contain\w*\s+(?:more|less) than\s+[\d.]+\s*%[^,;.]*|[\d.]+\s*%\s*(?:\(?by weight\)?)")
 _MIXTURE = re.compile(r"contain\w*\s+(?:more|less) than\s*$|by weight\s*$")
+_QUALIFIER = re.compile(r"\s*\((?:1|one|3|three)\s+sigma[^()]{0,20}\)|\s*\(rms\)")
+_SYSTEM = re.compile(r"\b(?:rockets?|missiles?|unmanned aerial vehicles?|uavs?)\b[^.;]*\bcapable of\b")
 _CONTEXT_WORDS = (
     "thrust", "drift", "bias", "tensile strength", "diameter", "length", "width", "thickness", "depth", "pressure", "temperature", "power", "frequency",
     "voltage", "current", "energy", "mass", "weight", "volume", "capacity", "purity", "speed", "velocity", "density", "strength",
@@ -97,6 +99,8 @@ def english_thresholds(text: str) -> list[tuple[str | None, float, str, str, str
     ("better than"). Content thresholds of mixtures are skipped.
     """
     low = unicodedata.normalize("NFKC", text).casefold().replace("μ", "µ")
+    # a statistical qualifier inside a unit ("0.5 degrees (1 sigma or rms) per hour") is not part of it
+    low = _QUALIFIER.sub("", low)
     found: list[tuple[int, str | None, float, str, str]] = []
     for m in _PAT_BETWEEN.finditer(low):
         unit = _EN_UNITS.get(m.group(4))
@@ -119,6 +123,10 @@ def english_thresholds(text: str) -> list[tuple[str | None, float, str, str, str
     out = []
     for start, op, value, unit, snippet in sorted(found):
         before = low[max(0, start - 90) : start]
+        if unit == "g" and re.search(r"accelerat\w*[^.;]*$", before):
+            continue  # "acceleration levels greater than 100 g": g is the acceleration of gravity, not grams
+        if re.search(r"\brange\b[^.;]*$", before) and _SYSTEM.search(before):
+            continue  # "usable in rockets, missiles ... capable of a range of 300 km": the system the item is used in, not the item
         words = [w for w in _CONTEXT_WORDS if re.search(r"\b" + w + r"\b", before)]
         word = max(words, key=lambda w: (before.rfind(w) + len(w), len(w))) if words else ""
         out.append((op, value, unit, word, snippet))
@@ -133,9 +141,10 @@ def chinese_numbers(text: str) -> set[tuple[float, str]]:
     """Numbers with units printed in a Chinese text, in canonical units of their dimension."""
     from dualuse.classification.parameters import UNITS, convert
 
-    norm = unicodedata.normalize("NFKC", text or "")
-    for a, b in _CN_ALIASES:
+    norm = text or ""
+    for a, b in _CN_ALIASES:  # before NFKC, which turns º (the ordinal indicator printed for degrees) into "o"
         norm = norm.replace(a, b)
+    norm = unicodedata.normalize("NFKC", norm)
     out: set[tuple[float, str]] = set()
     for value, unit in _CN_NUMBER_UNIT.findall(norm):
         if unit in UNITS:
@@ -177,7 +186,8 @@ def derive(entries: list[ControlEntry], references: dict[str, ReferenceText]) ->
             continue
         assert ref is not None
         body = ref.text_en if ref.level == "sub-item" else ref.text_en
-        near = " ".join(e.excerpt or "" for e in export[max(0, pos - 1) : pos + 2] if e.code[:5] == entry.code[:5] or e is entry)
+        # the neighbouring rows of the same group (7A101 | 7A102): the extraction mixes rows across the columns of a page
+        near = " ".join(e.excerpt or "" for e in export[max(0, pos - 1) : pos + 2] if e.code[:3] == entry.code[:3] or e is entry)
         printed = chinese_numbers(near)
         alternatives = bool(re.search(r"having any of the following|any of the following characteristics|either of the following", body, re.I))
         params: list[ControlParameter] = []
