@@ -76,6 +76,8 @@ MODES = ("concept", "raw")
 MAX_POSTINGS = 50_000
 # Postings read per query variant for retrieval (rarest tokens first).
 POSTINGS_BUDGET = 20_000
+# Analysed variants of other lists kept in memory (see NameIndex.variant).
+VARIANT_MEMO = 100_000
 # A query word that is itself on at least this many records is not looked
 # up as a typo of another word.
 TYPO_SKIP_DF = 20
@@ -352,6 +354,12 @@ class NameIndex:
         self._compact_variant = compact_order.astype(np.int32)
         self.ambiguous_compacts = self._find_ambiguous()
         self._build_lookups()
+        # the curated records' variants are analysed here, once per list version, and
+        # stored with the index (a few thousand); other lists' on first use (``variant``)
+        curated = int(np.searchsorted(self.var_record, learn_count, side="left")) if learn_count else 0
+        self._variant_memo: dict[int, IndexedVariant] = {}
+        for variant_id in range(curated):
+            self._variant_memo[variant_id] = self._analysed_variant(variant_id)
 
     # --- building ----------------------------------------------------------------
 
@@ -447,7 +455,25 @@ class NameIndex:
         return self._record_index.get(record_id)
 
     def variant(self, variant_id: int) -> IndexedVariant:
-        """The analysed variant ``variant_id`` (re-analysed on demand, cached)."""
+        """The analysed variant ``variant_id``.
+
+        Variants of the curated records are stored with the index; the others
+        are analysed on first use and kept (at most ``VARIANT_MEMO`` of them:
+        the memo is emptied when full), so a name seen as a candidate before
+        is not analysed again, whatever query retrieved it.
+        """
+        variant_id = int(variant_id)
+        memo = self.__dict__.setdefault("_variant_memo", {})
+        found = memo.get(variant_id)
+        if found is None:
+            if len(memo) >= VARIANT_MEMO:
+                curated = self._learn_count
+                for key in [k for k, v in memo.items() if v.record_index >= curated]:
+                    del memo[key]
+            found = memo[variant_id] = self._analysed_variant(variant_id)
+        return found
+
+    def _analysed_variant(self, variant_id: int) -> IndexedVariant:
         form = self._forms[int(self.var_form[variant_id])]
         variants = analyze(form[0])
         return IndexedVariant(int(self.var_record[variant_id]), form, variants[int(self.var_position[variant_id])])
