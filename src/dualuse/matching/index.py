@@ -342,6 +342,13 @@ class NameIndex:
         self.occ_role = occ_role
         self.var_short = joined("short", np.int8).astype(bool)
         occ_variant = np.repeat(np.arange(self.var_record.size, dtype=np.int32), lengths)
+        # what stage 1 needs of each stored token, computed once: its weight, the log of
+        # its unmatched penalty, and each variant's total weight
+        occ_kind = self.tok_kind[self.occ_token]
+        self.occ_weight = _weights(self.idf[self.occ_token], occ_kind, occ_role, self.var_short[occ_variant])
+        self.occ_logpen = _log_penalties(occ_kind, occ_role)
+        self.var_weight_total = np.bincount(occ_variant, weights=self.occ_weight, minlength=self.var_record.size)
+        del occ_kind
 
         order = np.argsort(self.occ_token, kind="stable")
         self.post_variant = occ_variant[order]
@@ -602,54 +609,77 @@ class NameIndex:
                 continue
             sims = [self._similar_tokens(token) for token in query.tokens]
             union = sorted({token_id for sim in sims for token_id in sim})
-            candidates = self._retrieve(query, union, sims, MODES.index(query.mode), limit)
+            same = self.variants_with_compact(query.compact) if query.compact else None
+            spelled = self._spelled(query)
+            candidates = self._retrieve(union, sims, MODES.index(query.mode), limit, same, spelled)
             if candidates.size == 0:
                 continue
             variant_ids.append(candidates)
             query_ids.append(np.full(candidates.size, q_index, dtype=np.int32))
-            scores.append(self._approximate(query, sims, union, candidates))
+            scores.append(self._approximate(query, sims, union, candidates, same, spelled))
         if not variant_ids:
             empty = np.empty(0, dtype=np.int32)
             return Candidates(empty, empty, empty, np.empty(0, dtype=np.float64))
         variants = np.concatenate(variant_ids)
         return Candidates(variants, self.var_record[variants], np.concatenate(query_ids), np.concatenate(scores))
 
-    def _retrieve(self, query: NameVariant, union: list[int], sims: list[dict[int, float]], mode: int, limit: int) -> np.ndarray:
+    def _spelled(self, query: NameVariant) -> list[np.ndarray]:
+        """For a query of one or two tokens: the variants whose initials spell each acronym-like word ("PLA")."""
+        found = []
+        for token in query.tokens if len(query.tokens) <= 2 else ():
+            if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
+                found.append(self._sorted_lookup(self._initials_sorted, self._initials_variant, stable_hash(token.text)))
+        return found
+
+    def _retrieve(
+        self, union: list[int], sims: list[dict[int, float]], mode: int, limit: int, same: np.ndarray | None, spelled: list[np.ndarray]
+    ) -> np.ndarray:
         """Variants sharing tokens with the query, the ``limit`` best by shared weight.
 
         Tokens are taken rarest first until ``POSTINGS_BUDGET`` postings are
         read (the two rarest always): a very common token adds little to
         ranking and much to the cost; it still counts when candidates are scored.
+        ``same`` are the variants with the query's compact key, ``spelled``
+        those whose initials spell one of its words (see :meth:`_spelled`).
         """
-        best_sim: dict[int, float] = defaultdict(float)
+        best_sim: dict[int, float] = {}
         for sim in sims:
             for token_id, value in sim.items():
-                best_sim[token_id] = max(best_sim[token_id], value)
-        sizes = sorted((int(self.post_ptr[t + 1] - self.post_ptr[t]), t) for t in union)
+                if value > best_sim.get(token_id, 0.0):
+                    best_sim[token_id] = value
         parts: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        read = 0
-        for taken, (size, token_id) in enumerate(sizes):
-            if size == 0 or size > MAX_POSTINGS:
-                continue
-            if taken >= 2 and read + size > POSTINGS_BUDGET:
-                break
-            lo = self.post_ptr[token_id]
-            parts.append(self.post_variant[lo : lo + size])
-            weights.append(np.full(size, best_sim[token_id] * self.idf[token_id], dtype=np.float32))
-            read += size
-        if query.compact:
-            same = self.variants_with_compact(query.compact)
-            if same.size:
-                parts.append(same)
-                weights.append(np.full(same.size, 100.0, dtype=np.float32))
-        for token in query.tokens if len(query.tokens) <= 2 else ():
-            # an acronym (alone, or with a country word) finds the names it abbreviates ("PLA": People's Liberation Army)
-            if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
-                spelled = self._sorted_lookup(self._initials_sorted, self._initials_variant, stable_hash(token.text))[:64]
-                if spelled.size:
-                    parts.append(spelled)
-                    weights.append(np.full(spelled.size, 50.0, dtype=np.float32))
+        if union:
+            ids = np.asarray(union, dtype=np.int64)
+            lo = self.post_ptr[ids]
+            size = self.post_ptr[ids + 1] - lo
+            order = np.lexsort((ids, size)).tolist()
+            sizes, los = size.tolist(), lo.tolist()
+            read = 0
+            taken_ids: list[int] = []
+            taken_sizes: list[int] = []
+            for taken, k in enumerate(order):
+                count = sizes[k]
+                if count == 0 or count > MAX_POSTINGS:
+                    continue
+                if taken >= 2 and read + count > POSTINGS_BUDGET:
+                    break
+                parts.append(self.post_variant[los[k] : los[k] + count])
+                taken_ids.append(union[k])
+                taken_sizes.append(count)
+                read += count
+            if taken_ids:
+                value = np.array([best_sim[t] for t in taken_ids], dtype=np.float32) * self.idf[taken_ids]
+                weights.append(np.repeat(value, taken_sizes))
+        if same is not None and same.size:
+            parts.append(same)
+            weights.append(np.full(same.size, 100.0, dtype=np.float32))
+        for found in spelled:
+            found = found[:64]
+            if found.size:
+                # an acronym (alone, or with a country word) finds the names it abbreviates ("PLA": People's Liberation Army)
+                parts.append(found)
+                weights.append(np.full(found.size, 50.0, dtype=np.float32))
         if not parts:
             return np.empty(0, dtype=np.int32)
         variants = np.concatenate(parts)
@@ -663,52 +693,59 @@ class NameIndex:
             unique = unique[top]
         return unique
 
-    def _approximate(self, query: NameVariant, sims: list[dict[int, float]], union: list[int], candidates: np.ndarray) -> np.ndarray:
+    def _approximate(
+        self,
+        query: NameVariant,
+        sims: list[dict[int, float]],
+        union: list[int],
+        candidates: np.ndarray,
+        same: np.ndarray | None,
+        spelled: list[np.ndarray],
+    ) -> np.ndarray:
         """Vectorised weighted Dice with unmatched-token penalties (max similarity per token)."""
         starts = self.var_ptr[candidates]
         lengths = self.var_ptr[candidates + 1] - starts
-        occ = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + np.arange(int(lengths.sum()))
+        ends = np.cumsum(lengths)
+        segment_starts = ends - lengths
+        occ = np.repeat(starts - segment_starts, lengths) + np.arange(int(ends[-1]) if ends.size else 0)
         tokens = self.occ_token[occ]
         owner = np.repeat(np.arange(candidates.size), lengths)
         # similarity of every candidate token to every query token
-        column = {token_id: i for i, token_id in enumerate(union)}
         matrix = np.zeros((len(sims), len(union) + 1), dtype=np.float32)
-        for row, sim in enumerate(sims):
-            for token_id, value in sim.items():
-                matrix[row, column[token_id]] = value
-        local = np.full(tokens.size, len(union), dtype=np.int32)
         if union:
-            lookup = np.searchsorted(np.asarray(union, dtype=np.int32), tokens)
-            lookup = np.minimum(lookup, len(union) - 1)
-            hit = np.asarray(union, dtype=np.int32)[lookup] == tokens
-            local[hit] = lookup[hit]
+            column = {token_id: i for i, token_id in enumerate(union)}
+            for row, sim in enumerate(sims):
+                for token_id, value in sim.items():
+                    matrix[row, column[token_id]] = value
+            union_array = np.asarray(union, dtype=np.int32)
+            lookup = np.minimum(np.searchsorted(union_array, tokens), len(union) - 1)
+            local = np.where(union_array[lookup] == tokens, lookup, len(union))
+        else:
+            local = np.zeros(tokens.size, dtype=np.int64)
         pair = matrix[:, local]  # (query tokens, candidate tokens)
         entry_best = pair.max(axis=0)
-        segment_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         query_best = np.maximum.reduceat(pair, segment_starts, axis=1)  # (query tokens, candidates)
 
+        q_weight, q_logpen = self._query_weights(query)
+        gained = np.bincount(owner, weights=entry_best * self.occ_weight[occ], minlength=candidates.size) + (q_weight[:, None] * query_best).sum(axis=0)
+        total = self.var_weight_total[candidates] + q_weight.sum()
+        penalty = np.bincount(owner, weights=np.where(entry_best > 0, 0.0, self.occ_logpen[occ]), minlength=candidates.size)
+        penalty += (np.where(query_best > 0, 0.0, 1.0) * q_logpen[:, None]).sum(axis=0)
+        score = np.minimum(1.0, gained / np.maximum(total, 1e-9)) * np.exp(penalty)
+        if same is not None:
+            score = np.where(np.isin(candidates, same), np.maximum(score, 0.98), score)
+        for found in spelled:
+            score = np.where(np.isin(candidates, found), np.maximum(score, ACRONYM_SIMILARITY * 0.9), score)
+        return score
+
+    def _query_weights(self, query: NameVariant) -> tuple[np.ndarray, np.ndarray]:
+        """Weights and log unmatched penalties of a query variant's tokens (float32)."""
         short = is_short(query.tokens)
         q_weight = np.array([self.weight(t, short) for t in query.tokens], dtype=np.float32)
         q_logpen = _log_penalties(
             np.array([_kind(t) for t in query.tokens], dtype=np.int8), np.array([_ROLE_CODE[t.role] for t in query.tokens], dtype=np.int8)
         )
-        e_kind = self.tok_kind[tokens]
-        e_role = self.occ_role[occ]
-        e_weight = _weights(self.idf[tokens], e_kind, e_role, np.repeat(self.var_short[candidates], lengths))
-        e_logpen = _log_penalties(e_kind, e_role)
-        gained = np.bincount(owner, weights=entry_best * e_weight, minlength=candidates.size) + (q_weight[:, None] * query_best).sum(axis=0)
-        total = np.bincount(owner, weights=e_weight, minlength=candidates.size) + q_weight.sum()
-        penalty = np.bincount(owner, weights=np.where(entry_best > 0, 0.0, e_logpen), minlength=candidates.size)
-        penalty += (np.where(query_best > 0, 0.0, 1.0) * q_logpen[:, None]).sum(axis=0)
-        score = np.minimum(1.0, gained / np.maximum(total, 1e-9)) * np.exp(penalty)
-        if query.compact:
-            same = np.isin(candidates, self.variants_with_compact(query.compact))
-            score = np.where(same, np.maximum(score, 0.98), score)
-        for token in query.tokens if len(query.tokens) <= 2 else ():
-            if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
-                spelled = np.isin(candidates, self._sorted_lookup(self._initials_sorted, self._initials_variant, stable_hash(token.text)))
-                score = np.where(spelled, np.maximum(score, ACRONYM_SIMILARITY * 0.9), score)
-        return score
+        return q_weight, q_logpen
 
 
 _CONNECTOR_WORDS = frozenset({"of", "for", "the", "and", "&", "de"})
