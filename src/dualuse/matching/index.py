@@ -447,7 +447,18 @@ class NameIndex:
                 Heavy" vs "Mitsubishi Heavy Industries").
 
         The same formula, vectorised, gives the stored weights (:func:`_weights`).
+        Memoised per (kind, text, role, short name): names share words.
         """
+        key = (token.kind, token.text, token.role, short_name)
+        memo = self.__dict__.setdefault("_weight_memo", {})
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= 200_000:
+                memo.clear()
+            found = memo[key] = self._weight(token, short_name)
+        return found
+
+    def _weight(self, token: Token, short_name: bool) -> float:
         token_id = self._vocab.get((_kind(token), token.text))
         idf = float(self.idf[token_id]) if token_id is not None else self.max_idf
         if token.kind == "han":

@@ -207,6 +207,7 @@ def token_similarity(a: Token, b: Token) -> float:
     return 1.0 - distance / (max(longer, len(a.text), len(b.text)) + 1)
 
 
+@lru_cache(maxsize=262144)
 def _undoubled(text: str) -> str:
     return _DOUBLED.sub(r"\1", text)
 
