@@ -241,6 +241,8 @@ def _merges(
         (q_tokens, used_q, e_tokens, used_e, True),
         (e_tokens, used_e, q_tokens, used_q, False),
     ):
+        if sum(i not in run_used and t.kind in _WORDISH for i, t in enumerate(run_tokens)) < 2:
+            continue  # no run of two unmatched words on this side
         singles = {one_tokens[j].loose: j for j in range(len(one_tokens)) if j not in one_used and one_tokens[j].kind == "word" and len(one_tokens[j].loose) >= 4}
         if not singles:
             continue
