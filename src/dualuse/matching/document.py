@@ -14,12 +14,12 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from dualuse import yamlio
 
 
 @lru_cache(maxsize=1)
 def _label_pattern() -> re.Pattern[str]:
-    data = yaml.safe_load(resources.files("dualuse.matching").joinpath("document_labels.yaml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(resources.files("dualuse.matching").joinpath("document_labels.yaml").read_text(encoding="utf-8"))
     labels = sorted((str(label) for label in data["labels"]), key=len, reverse=True)
     alternatives = "|".join(re.escape(label) for label in labels)
     # a label, then ":" / "." / "：" (with optional spaces), or at least one space; then the name
@@ -80,7 +80,7 @@ LEGAL_WORD_MIN = 7
 def _legal_words() -> tuple[str, ...]:
     # the curated forms of legal_forms.yaml only: rigour's table holds words of
     # many languages one letter from English name words (institut, internationale)
-    data = yaml.safe_load(resources.files("dualuse.matching").joinpath("legal_forms.yaml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(resources.files("dualuse.matching").joinpath("legal_forms.yaml").read_text(encoding="utf-8"))
     words = {str(token) for form in data["latin"] + data.get("latin_leading", []) for token in form if len(str(token)) >= LEGAL_WORD_MIN and str(token).isalpha()}
     return tuple(sorted(words))
 

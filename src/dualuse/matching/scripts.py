@@ -22,7 +22,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from dualuse import yamlio
 from anyascii import anyascii
 
 _INITIALS = ("g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h")
@@ -56,7 +56,7 @@ def _popular(syllable: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _surnames() -> dict[str, tuple[str, ...]]:
-    data = yaml.safe_load(resources.files("dualuse.matching").joinpath("korean.yaml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(resources.files("dualuse.matching").joinpath("korean.yaml").read_text(encoding="utf-8"))
     return {str(k): tuple(str(v) for v in values) for k, values in data["surnames"].items()}
 
 
