@@ -34,6 +34,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -743,19 +744,19 @@ class NameIndex:
         penalty = np.bincount(owner, weights=np.where(entry_best > 0, 0.0, self.occ_logpen[occ]), minlength=candidates.size)
         penalty += (np.where(query_best > 0, 0.0, 1.0) * q_logpen[:, None]).sum(axis=0)
         score = np.minimum(1.0, gained / np.maximum(total, 1e-9)) * np.exp(penalty)
-        if same is not None:
-            score = np.where(np.isin(candidates, same), np.maximum(score, 0.98), score)
+        if same is not None and same.size:
+            score = np.where(_among(candidates, same), np.maximum(score, 0.98), score)
         for found in spelled:
-            score = np.where(np.isin(candidates, found), np.maximum(score, ACRONYM_SIMILARITY * 0.9), score)
+            if found.size:
+                score = np.where(_among(candidates, found), np.maximum(score, ACRONYM_SIMILARITY * 0.9), score)
         return score
 
     def _query_weights(self, query: NameVariant) -> tuple[np.ndarray, np.ndarray]:
         """Weights and log unmatched penalties of a query variant's tokens (float32)."""
         short = is_short(query.tokens)
         q_weight = np.array([self.weight(t, short) for t in query.tokens], dtype=np.float32)
-        q_logpen = _log_penalties(
-            np.array([_kind(t) for t in query.tokens], dtype=np.int8), np.array([_ROLE_CODE[t.role] for t in query.tokens], dtype=np.int8)
-        )
+        table = _query_log_penalties()
+        q_logpen = np.array([table[t.kind == "han"][_ROLE_CODE[t.role]] for t in query.tokens], dtype=np.float32)
         return q_weight, q_logpen
 
 
@@ -788,6 +789,20 @@ def _weights(idf: np.ndarray, kind: np.ndarray, role: np.ndarray, short: np.ndar
     effective_role = np.where(short & (role == _ROLE_CODE["generic"]), _ROLE_CODE["normal"], role)
     base = idf * np.where(kind == 1, HAN_FACTOR, 1.0)
     return np.maximum(base * factors[effective_role], floors[effective_role]).astype(np.float32)
+
+
+def _among(values: np.ndarray, few: np.ndarray) -> np.ndarray:
+    """``np.isin(values, few)`` for a handful of ``few`` (a comparison per element is cheaper than isin's sort)."""
+    if few.size > 16:
+        return np.isin(values, few)
+    return (values[:, None] == few[None, :]).any(axis=1)
+
+
+@lru_cache(maxsize=1)
+def _query_log_penalties() -> tuple[tuple[float, ...], ...]:
+    """:func:`_log_penalties` of every role, for a token that is not Han (index 0) and one that is (1)."""
+    roles = np.arange(len(ROLES), dtype=np.int8)
+    return tuple(tuple(_log_penalties(np.full(len(ROLES), kind, dtype=np.int8), roles).tolist()) for kind in (0, 1))
 
 
 def _log_penalties(kind: np.ndarray, role: np.ndarray) -> np.ndarray:
