@@ -77,6 +77,8 @@ MODES = ("concept", "raw")
 MAX_POSTINGS = 50_000
 # Postings read per query variant for retrieval (rarest tokens first).
 POSTINGS_BUDGET = 20_000
+# Indexes with at most this many variants sum retrieval weights in one dense array.
+DENSE_TOTALS = 65_536
 # Analysed variants of other lists kept in memory (see NameIndex.variant).
 VARIANT_MEMO = 100_000
 # A query word that is itself on at least this many records is not looked
@@ -696,8 +698,14 @@ class NameIndex:
             return np.empty(0, dtype=np.int32)
         variants = np.concatenate(parts)
         score = np.concatenate(weights)
-        unique, inverse = np.unique(variants, return_inverse=True)
-        totals = np.bincount(inverse, weights=score)
+        if self.var_record.size <= DENSE_TOTALS:
+            # a small index: one bin per variant (the same sums, in the same order, as via np.unique)
+            dense = np.bincount(variants, weights=score, minlength=self.var_record.size)
+            unique = np.flatnonzero(dense)  # every weight is positive
+            totals = dense[unique]
+        else:
+            unique, inverse = np.unique(variants, return_inverse=True)
+            totals = np.bincount(inverse, weights=score)
         keep = self.var_mode[unique] == mode
         unique, totals = unique[keep], totals[keep]
         if unique.size > limit:
