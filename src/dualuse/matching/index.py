@@ -86,6 +86,10 @@ VARIANT_MEMO = 100_000
 TYPO_SKIP_DF = 20
 
 
+# stable_hash of the keys queries look up (compact keys, trigrams, loose keys): they repeat across names
+_query_hash = lru_cache(maxsize=131_072)(stable_hash)
+
+
 def _kind(token: Token) -> int:
     return _KIND_CODE[token.kind]
 
@@ -501,14 +505,14 @@ class NameIndex:
 
     def variants_with_compact(self, compact: str) -> np.ndarray:
         """Ids of the variants whose compact key is ``compact``."""
-        key = stable_hash(compact)
+        key = _query_hash(compact)
         lo = np.searchsorted(self._compact_sorted, key, side="left")
         hi = np.searchsorted(self._compact_sorted, key, side="right")
         return self._compact_variant[lo:hi]
 
     def is_ambiguous(self, compact: str) -> bool:
         """True when the compact key belongs to more than one organisation."""
-        return bool(compact) and stable_hash(compact) in self.ambiguous_compacts
+        return bool(compact) and _query_hash(compact) in self.ambiguous_compacts
 
     # --- stage 1 ------------------------------------------------------------------------
 
@@ -529,7 +533,7 @@ class NameIndex:
         exact = self._vocab.get((kind, token.text))
         if exact is not None:
             found[exact] = 1.0
-        for other in self._sorted_lookup(self._loose_sorted, self._loose_ids, stable_hash((kind, token.loose))).tolist():
+        for other in self._sorted_lookup(self._loose_sorted, self._loose_ids, _query_hash((kind, token.loose))).tolist():
             found.setdefault(other, LOOSE_SIMILARITY)
         for (a, b), sim in RELATED_TOKENS.items():
             if a == token.text and (related := self._vocab.get((kind, b))) is not None:
@@ -571,7 +575,7 @@ class NameIndex:
         # grams of the written form too: the spelling key can move a typo further
         # away ("itichu" keys as "ichichu"; "itochu" as written is one edit away)
         grams = set(_trigrams(text)) | (set(_trigrams(surface)) if kind == 0 and surface != text else set())
-        keys = np.fromiter((stable_hash((kind, gram)) for gram in grams), dtype=np.int64, count=len(grams))
+        keys = np.fromiter((_query_hash((kind, gram)) for gram in grams), dtype=np.int64, count=len(grams))
         los = np.searchsorted(self._gram_sorted, keys, side="left").tolist()
         his = np.searchsorted(self._gram_sorted, keys, side="right").tolist()
         for lo, hi in zip(los, his):
@@ -642,7 +646,7 @@ class NameIndex:
         found = []
         for token in query.tokens if len(query.tokens) <= 2 else ():
             if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
-                found.append(self._sorted_lookup(self._initials_sorted, self._initials_variant, stable_hash(token.text)))
+                found.append(self._sorted_lookup(self._initials_sorted, self._initials_variant, _query_hash(token.text)))
         return found
 
     def _retrieve(

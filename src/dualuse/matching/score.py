@@ -447,11 +447,9 @@ def align(query: NameVariant, entry: NameVariant, weight: WeightFn) -> Alignment
     # Half credit for Han characters substituted one for one (海事/海洋).
     q_han = [i for i, t in enumerate(q_tokens) if i not in used_q and t.kind == "han"]
     e_han = [j for j, t in enumerate(e_tokens) if j not in used_e and t.kind == "han"]
-    q_han_total = sum(t.kind == "han" for t in q_tokens)
-    e_han_total = sum(t.kind == "han" for t in e_tokens)
     if (
         len(q_han) == len(e_han) == 1
-        and min(q_han_total, e_han_total) >= HAN_MIN_FOR_SUBSTITUTION
+        and min(sum(t.kind == "han" for t in q_tokens), sum(t.kind == "han" for t in e_tokens)) >= HAN_MIN_FOR_SUBSTITUTION
         and _look_alike(q_tokens[q_han[0]].text, e_tokens[e_han[0]].text)
     ):
         used_q.add(q_han[0])
