@@ -77,7 +77,8 @@ MODES = ("concept", "raw")
 MAX_POSTINGS = 50_000
 # Postings read per query variant for retrieval (rarest tokens first).
 POSTINGS_BUDGET = 20_000
-# Indexes with at most this many variants sum retrieval weights in one dense array.
+# Indexes with at most this many variants (vocabularies with at most this many
+# tokens) count retrieval weights (shared trigrams) in one dense array.
 DENSE_TOTALS = 65_536
 # Analysed variants of other lists kept in memory (see NameIndex.variant).
 VARIANT_MEMO = 100_000
@@ -583,10 +584,15 @@ class NameIndex:
                 arrays.append(self._gram_ids[lo:hi])
         if not arrays:
             return []
-        counts = np.bincount(np.concatenate(arrays))
+        shared = np.concatenate(arrays)
         # the padded word has len(text) trigrams; an edit destroys at most
         # three of them (a transposition four): the q-gram lemma
-        ids = np.flatnonzero(counts >= max(1, min(len(text), len(surface)) - 3 * limit - 1))
+        least = max(1, min(len(text), len(surface)) - 3 * limit - 1)
+        if len(self._tok_text) <= DENSE_TOTALS:
+            ids = np.flatnonzero(np.bincount(shared) >= least)
+        else:  # a large vocabulary: count the few ids seen, not one bin per token
+            seen, counts = np.unique(shared, return_counts=True)
+            ids = seen[counts >= least]
         ids = ids[np.minimum(np.abs(self._loose_length[ids] - len(text)), np.abs(self._loose_length[ids] - len(surface))) <= limit + 1]
         if ids.size == 0:
             return []
