@@ -101,7 +101,9 @@ def test_loaded_index_equals_a_fresh_build(cache_dir):
     fresh = NameIndex(records)
     index_store.load_or_build(records)
     loaded = index_store.load_or_build(records)
-    assert isinstance(loaded.var_record, np.memmap)
+    # loaded memory-mapped, then viewed as a plain read-only ndarray over the same pages
+    assert type(loaded.var_record) is np.ndarray and isinstance(loaded.var_record.base, np.memmap)
+    assert not loaded.var_record.flags.writeable
     for name, value in vars(fresh).items():
         if isinstance(value, np.ndarray) and value.dtype != object:
             assert np.array_equal(getattr(loaded, name), value), name
@@ -254,3 +256,17 @@ def test_goods_reader_read_back_from_a_pickle_finds_the_same_goods():
     for text in ("frozen boneless bovine meat cuts", "woven fabrics of cotton dyed", "rechargeable lithium-ion battery pack", "充电宝"):
         assert loaded.evidence(text) == fresh.evidence(text), text
     assert loaded.evidence("frozen boneless bovine meat cuts").heading == "020230"
+
+
+def test_loaded_index_keeps_the_curated_variants_analysed(cache_dir):
+    from dualuse.matching.analyze import analyze
+
+    records = _records()
+    index_store.load_or_build(records)
+    loaded = index_store.load_or_build(records)
+    stored = dict(loaded._variant_memo)
+    assert sorted(stored) == list(range(loaded.var_record.size))
+    for variant_id, indexed in stored.items():
+        value, _ = indexed.form
+        assert indexed.variant == analyze(value)[int(loaded.var_position[variant_id])]
+        assert loaded.variant(variant_id) is indexed

@@ -34,6 +34,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -76,9 +77,18 @@ MODES = ("concept", "raw")
 MAX_POSTINGS = 50_000
 # Postings read per query variant for retrieval (rarest tokens first).
 POSTINGS_BUDGET = 20_000
+# Indexes with at most this many variants (vocabularies with at most this many
+# tokens) count retrieval weights (shared trigrams) in one dense array.
+DENSE_TOTALS = 65_536
+# Analysed variants of other lists kept in memory (see NameIndex.variant).
+VARIANT_MEMO = 100_000
 # A query word that is itself on at least this many records is not looked
 # up as a typo of another word.
 TYPO_SKIP_DF = 20
+
+
+# stable_hash of the keys queries look up (compact keys, trigrams, loose keys): they repeat across names
+_query_hash = lru_cache(maxsize=131_072)(stable_hash)
 
 
 def _kind(token: Token) -> int:
@@ -340,6 +350,13 @@ class NameIndex:
         self.occ_role = occ_role
         self.var_short = joined("short", np.int8).astype(bool)
         occ_variant = np.repeat(np.arange(self.var_record.size, dtype=np.int32), lengths)
+        # what stage 1 needs of each stored token, computed once: its weight, the log of
+        # its unmatched penalty, and each variant's total weight
+        occ_kind = self.tok_kind[self.occ_token]
+        self.occ_weight = _weights(self.idf[self.occ_token], occ_kind, occ_role, self.var_short[occ_variant])
+        self.occ_logpen = _log_penalties(occ_kind, occ_role)
+        self.var_weight_total = np.bincount(occ_variant, weights=self.occ_weight, minlength=self.var_record.size)
+        del occ_kind
 
         order = np.argsort(self.occ_token, kind="stable")
         self.post_variant = occ_variant[order]
@@ -352,6 +369,12 @@ class NameIndex:
         self._compact_variant = compact_order.astype(np.int32)
         self.ambiguous_compacts = self._find_ambiguous()
         self._build_lookups()
+        # the curated records' variants are analysed here, once per list version, and
+        # stored with the index (a few thousand); other lists' on first use (``variant``)
+        curated = int(np.searchsorted(self.var_record, learn_count, side="left")) if learn_count else 0
+        self._variant_memo: dict[int, IndexedVariant] = {}
+        for variant_id in range(curated):
+            self._variant_memo[variant_id] = self._analysed_variant(variant_id)
 
     # --- building ----------------------------------------------------------------
 
@@ -432,7 +455,18 @@ class NameIndex:
                 Heavy" vs "Mitsubishi Heavy Industries").
 
         The same formula, vectorised, gives the stored weights (:func:`_weights`).
+        Memoised per (kind, text, role, short name): names share words.
         """
+        key = (token.kind, token.text, token.role, short_name)
+        memo = self.__dict__.setdefault("_weight_memo", {})
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= 200_000:
+                memo.clear()
+            found = memo[key] = self._weight(token, short_name)
+        return found
+
+    def _weight(self, token: Token, short_name: bool) -> float:
         token_id = self._vocab.get((_kind(token), token.text))
         idf = float(self.idf[token_id]) if token_id is not None else self.max_idf
         if token.kind == "han":
@@ -447,21 +481,39 @@ class NameIndex:
         return self._record_index.get(record_id)
 
     def variant(self, variant_id: int) -> IndexedVariant:
-        """The analysed variant ``variant_id`` (re-analysed on demand, cached)."""
+        """The analysed variant ``variant_id``.
+
+        Variants of the curated records are stored with the index; the others
+        are analysed on first use and kept (at most ``VARIANT_MEMO`` of them:
+        the memo is emptied when full), so a name seen as a candidate before
+        is not analysed again, whatever query retrieved it.
+        """
+        variant_id = int(variant_id)
+        memo = self.__dict__.setdefault("_variant_memo", {})
+        found = memo.get(variant_id)
+        if found is None:
+            if len(memo) >= VARIANT_MEMO:
+                curated = self._learn_count
+                for key in [k for k, v in memo.items() if v.record_index >= curated]:
+                    del memo[key]
+            found = memo[variant_id] = self._analysed_variant(variant_id)
+        return found
+
+    def _analysed_variant(self, variant_id: int) -> IndexedVariant:
         form = self._forms[int(self.var_form[variant_id])]
         variants = analyze(form[0])
         return IndexedVariant(int(self.var_record[variant_id]), form, variants[int(self.var_position[variant_id])])
 
     def variants_with_compact(self, compact: str) -> np.ndarray:
         """Ids of the variants whose compact key is ``compact``."""
-        key = stable_hash(compact)
+        key = _query_hash(compact)
         lo = np.searchsorted(self._compact_sorted, key, side="left")
         hi = np.searchsorted(self._compact_sorted, key, side="right")
         return self._compact_variant[lo:hi]
 
     def is_ambiguous(self, compact: str) -> bool:
         """True when the compact key belongs to more than one organisation."""
-        return bool(compact) and stable_hash(compact) in self.ambiguous_compacts
+        return bool(compact) and _query_hash(compact) in self.ambiguous_compacts
 
     # --- stage 1 ------------------------------------------------------------------------
 
@@ -482,7 +534,7 @@ class NameIndex:
         exact = self._vocab.get((kind, token.text))
         if exact is not None:
             found[exact] = 1.0
-        for other in self._sorted_lookup(self._loose_sorted, self._loose_ids, stable_hash((kind, token.loose))).tolist():
+        for other in self._sorted_lookup(self._loose_sorted, self._loose_ids, _query_hash((kind, token.loose))).tolist():
             found.setdefault(other, LOOSE_SIMILARITY)
         for (a, b), sim in RELATED_TOKENS.items():
             if a == token.text and (related := self._vocab.get((kind, b))) is not None:
@@ -524,7 +576,7 @@ class NameIndex:
         # grams of the written form too: the spelling key can move a typo further
         # away ("itichu" keys as "ichichu"; "itochu" as written is one edit away)
         grams = set(_trigrams(text)) | (set(_trigrams(surface)) if kind == 0 and surface != text else set())
-        keys = np.fromiter((stable_hash((kind, gram)) for gram in grams), dtype=np.int64, count=len(grams))
+        keys = np.fromiter((_query_hash((kind, gram)) for gram in grams), dtype=np.int64, count=len(grams))
         los = np.searchsorted(self._gram_sorted, keys, side="left").tolist()
         his = np.searchsorted(self._gram_sorted, keys, side="right").tolist()
         for lo, hi in zip(los, his):
@@ -532,10 +584,15 @@ class NameIndex:
                 arrays.append(self._gram_ids[lo:hi])
         if not arrays:
             return []
-        counts = np.bincount(np.concatenate(arrays))
+        shared = np.concatenate(arrays)
         # the padded word has len(text) trigrams; an edit destroys at most
         # three of them (a transposition four): the q-gram lemma
-        ids = np.flatnonzero(counts >= max(1, min(len(text), len(surface)) - 3 * limit - 1))
+        least = max(1, min(len(text), len(surface)) - 3 * limit - 1)
+        if len(self._tok_text) <= DENSE_TOTALS:
+            ids = np.flatnonzero(np.bincount(shared) >= least)
+        else:  # a large vocabulary: count the few ids seen, not one bin per token
+            seen, counts = np.unique(shared, return_counts=True)
+            ids = seen[counts >= least]
         ids = ids[np.minimum(np.abs(self._loose_length[ids] - len(text)), np.abs(self._loose_length[ids] - len(surface))) <= limit + 1]
         if ids.size == 0:
             return []
@@ -576,60 +633,89 @@ class NameIndex:
                 continue
             sims = [self._similar_tokens(token) for token in query.tokens]
             union = sorted({token_id for sim in sims for token_id in sim})
-            candidates = self._retrieve(query, union, sims, MODES.index(query.mode), limit)
+            same = self.variants_with_compact(query.compact) if query.compact else None
+            spelled = self._spelled(query)
+            candidates = self._retrieve(union, sims, MODES.index(query.mode), limit, same, spelled)
             if candidates.size == 0:
                 continue
             variant_ids.append(candidates)
             query_ids.append(np.full(candidates.size, q_index, dtype=np.int32))
-            scores.append(self._approximate(query, sims, union, candidates))
+            scores.append(self._approximate(query, sims, union, candidates, same, spelled))
         if not variant_ids:
             empty = np.empty(0, dtype=np.int32)
             return Candidates(empty, empty, empty, np.empty(0, dtype=np.float64))
         variants = np.concatenate(variant_ids)
         return Candidates(variants, self.var_record[variants], np.concatenate(query_ids), np.concatenate(scores))
 
-    def _retrieve(self, query: NameVariant, union: list[int], sims: list[dict[int, float]], mode: int, limit: int) -> np.ndarray:
+    def _spelled(self, query: NameVariant) -> list[np.ndarray]:
+        """For a query of one or two tokens: the variants whose initials spell each acronym-like word ("PLA")."""
+        found = []
+        for token in query.tokens if len(query.tokens) <= 2 else ():
+            if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
+                found.append(self._sorted_lookup(self._initials_sorted, self._initials_variant, _query_hash(token.text)))
+        return found
+
+    def _retrieve(
+        self, union: list[int], sims: list[dict[int, float]], mode: int, limit: int, same: np.ndarray | None, spelled: list[np.ndarray]
+    ) -> np.ndarray:
         """Variants sharing tokens with the query, the ``limit`` best by shared weight.
 
         Tokens are taken rarest first until ``POSTINGS_BUDGET`` postings are
         read (the two rarest always): a very common token adds little to
         ranking and much to the cost; it still counts when candidates are scored.
+        ``same`` are the variants with the query's compact key, ``spelled``
+        those whose initials spell one of its words (see :meth:`_spelled`).
         """
-        best_sim: dict[int, float] = defaultdict(float)
+        best_sim: dict[int, float] = {}
         for sim in sims:
             for token_id, value in sim.items():
-                best_sim[token_id] = max(best_sim[token_id], value)
-        sizes = sorted((int(self.post_ptr[t + 1] - self.post_ptr[t]), t) for t in union)
+                if value > best_sim.get(token_id, 0.0):
+                    best_sim[token_id] = value
         parts: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        read = 0
-        for taken, (size, token_id) in enumerate(sizes):
-            if size == 0 or size > MAX_POSTINGS:
-                continue
-            if taken >= 2 and read + size > POSTINGS_BUDGET:
-                break
-            lo = self.post_ptr[token_id]
-            parts.append(self.post_variant[lo : lo + size])
-            weights.append(np.full(size, best_sim[token_id] * self.idf[token_id], dtype=np.float32))
-            read += size
-        if query.compact:
-            same = self.variants_with_compact(query.compact)
-            if same.size:
-                parts.append(same)
-                weights.append(np.full(same.size, 100.0, dtype=np.float32))
-        for token in query.tokens if len(query.tokens) <= 2 else ():
-            # an acronym (alone, or with a country word) finds the names it abbreviates ("PLA": People's Liberation Army)
-            if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
-                spelled = self._sorted_lookup(self._initials_sorted, self._initials_variant, stable_hash(token.text))[:64]
-                if spelled.size:
-                    parts.append(spelled)
-                    weights.append(np.full(spelled.size, 50.0, dtype=np.float32))
+        if union:
+            ids = np.asarray(union, dtype=np.int64)
+            lo = self.post_ptr[ids]
+            size = self.post_ptr[ids + 1] - lo
+            order = np.lexsort((ids, size)).tolist()
+            sizes, los = size.tolist(), lo.tolist()
+            read = 0
+            taken_ids: list[int] = []
+            taken_sizes: list[int] = []
+            for taken, k in enumerate(order):
+                count = sizes[k]
+                if count == 0 or count > MAX_POSTINGS:
+                    continue
+                if taken >= 2 and read + count > POSTINGS_BUDGET:
+                    break
+                parts.append(self.post_variant[los[k] : los[k] + count])
+                taken_ids.append(union[k])
+                taken_sizes.append(count)
+                read += count
+            if taken_ids:
+                value = np.array([best_sim[t] for t in taken_ids], dtype=np.float32) * self.idf[taken_ids]
+                weights.append(np.repeat(value, taken_sizes))
+        if same is not None and same.size:
+            parts.append(same)
+            weights.append(np.full(same.size, 100.0, dtype=np.float32))
+        for found in spelled:
+            found = found[:64]
+            if found.size:
+                # an acronym (alone, or with a country word) finds the names it abbreviates ("PLA": People's Liberation Army)
+                parts.append(found)
+                weights.append(np.full(found.size, 50.0, dtype=np.float32))
         if not parts:
             return np.empty(0, dtype=np.int32)
         variants = np.concatenate(parts)
         score = np.concatenate(weights)
-        unique, inverse = np.unique(variants, return_inverse=True)
-        totals = np.bincount(inverse, weights=score)
+        if self.var_record.size <= DENSE_TOTALS:
+            # a small index: one bin per variant (the same sums, in the same order, as via np.unique)
+            dense = np.bincount(variants, weights=score, minlength=self.var_record.size)
+            unique = np.flatnonzero(dense)  # every weight is positive
+            totals = dense[unique]
+        else:
+            unique, inverse = np.unique(variants, return_inverse=True)
+            totals = np.bincount(inverse, weights=score)
         keep = self.var_mode[unique] == mode
         unique, totals = unique[keep], totals[keep]
         if unique.size > limit:
@@ -637,52 +723,59 @@ class NameIndex:
             unique = unique[top]
         return unique
 
-    def _approximate(self, query: NameVariant, sims: list[dict[int, float]], union: list[int], candidates: np.ndarray) -> np.ndarray:
+    def _approximate(
+        self,
+        query: NameVariant,
+        sims: list[dict[int, float]],
+        union: list[int],
+        candidates: np.ndarray,
+        same: np.ndarray | None,
+        spelled: list[np.ndarray],
+    ) -> np.ndarray:
         """Vectorised weighted Dice with unmatched-token penalties (max similarity per token)."""
         starts = self.var_ptr[candidates]
         lengths = self.var_ptr[candidates + 1] - starts
-        occ = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + np.arange(int(lengths.sum()))
+        ends = np.cumsum(lengths)
+        segment_starts = ends - lengths
+        occ = np.repeat(starts - segment_starts, lengths) + np.arange(int(ends[-1]) if ends.size else 0)
         tokens = self.occ_token[occ]
         owner = np.repeat(np.arange(candidates.size), lengths)
         # similarity of every candidate token to every query token
-        column = {token_id: i for i, token_id in enumerate(union)}
         matrix = np.zeros((len(sims), len(union) + 1), dtype=np.float32)
-        for row, sim in enumerate(sims):
-            for token_id, value in sim.items():
-                matrix[row, column[token_id]] = value
-        local = np.full(tokens.size, len(union), dtype=np.int32)
         if union:
-            lookup = np.searchsorted(np.asarray(union, dtype=np.int32), tokens)
-            lookup = np.minimum(lookup, len(union) - 1)
-            hit = np.asarray(union, dtype=np.int32)[lookup] == tokens
-            local[hit] = lookup[hit]
+            column = {token_id: i for i, token_id in enumerate(union)}
+            for row, sim in enumerate(sims):
+                for token_id, value in sim.items():
+                    matrix[row, column[token_id]] = value
+            union_array = np.asarray(union, dtype=np.int32)
+            lookup = np.minimum(np.searchsorted(union_array, tokens), len(union) - 1)
+            local = np.where(union_array[lookup] == tokens, lookup, len(union))
+        else:
+            local = np.zeros(tokens.size, dtype=np.int64)
         pair = matrix[:, local]  # (query tokens, candidate tokens)
         entry_best = pair.max(axis=0)
-        segment_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         query_best = np.maximum.reduceat(pair, segment_starts, axis=1)  # (query tokens, candidates)
 
-        short = is_short(query.tokens)
-        q_weight = np.array([self.weight(t, short) for t in query.tokens], dtype=np.float32)
-        q_logpen = _log_penalties(
-            np.array([_kind(t) for t in query.tokens], dtype=np.int8), np.array([_ROLE_CODE[t.role] for t in query.tokens], dtype=np.int8)
-        )
-        e_kind = self.tok_kind[tokens]
-        e_role = self.occ_role[occ]
-        e_weight = _weights(self.idf[tokens], e_kind, e_role, np.repeat(self.var_short[candidates], lengths))
-        e_logpen = _log_penalties(e_kind, e_role)
-        gained = np.bincount(owner, weights=entry_best * e_weight, minlength=candidates.size) + (q_weight[:, None] * query_best).sum(axis=0)
-        total = np.bincount(owner, weights=e_weight, minlength=candidates.size) + q_weight.sum()
-        penalty = np.bincount(owner, weights=np.where(entry_best > 0, 0.0, e_logpen), minlength=candidates.size)
+        q_weight, q_logpen = self._query_weights(query)
+        gained = np.bincount(owner, weights=entry_best * self.occ_weight[occ], minlength=candidates.size) + (q_weight[:, None] * query_best).sum(axis=0)
+        total = self.var_weight_total[candidates] + q_weight.sum()
+        penalty = np.bincount(owner, weights=np.where(entry_best > 0, 0.0, self.occ_logpen[occ]), minlength=candidates.size)
         penalty += (np.where(query_best > 0, 0.0, 1.0) * q_logpen[:, None]).sum(axis=0)
         score = np.minimum(1.0, gained / np.maximum(total, 1e-9)) * np.exp(penalty)
-        if query.compact:
-            same = np.isin(candidates, self.variants_with_compact(query.compact))
-            score = np.where(same, np.maximum(score, 0.98), score)
-        for token in query.tokens if len(query.tokens) <= 2 else ():
-            if token.kind == "word" and 2 <= len(token.text) <= 6 and token.text.isalpha() and acronym_like(token.text):
-                spelled = np.isin(candidates, self._sorted_lookup(self._initials_sorted, self._initials_variant, stable_hash(token.text)))
-                score = np.where(spelled, np.maximum(score, ACRONYM_SIMILARITY * 0.9), score)
+        if same is not None and same.size:
+            score = np.where(_among(candidates, same), np.maximum(score, 0.98), score)
+        for found in spelled:
+            if found.size:
+                score = np.where(_among(candidates, found), np.maximum(score, ACRONYM_SIMILARITY * 0.9), score)
         return score
+
+    def _query_weights(self, query: NameVariant) -> tuple[np.ndarray, np.ndarray]:
+        """Weights and log unmatched penalties of a query variant's tokens (float32)."""
+        short = is_short(query.tokens)
+        q_weight = np.array([self.weight(t, short) for t in query.tokens], dtype=np.float32)
+        table = _query_log_penalties()
+        q_logpen = np.array([table[t.kind == "han"][_ROLE_CODE[t.role]] for t in query.tokens], dtype=np.float32)
+        return q_weight, q_logpen
 
 
 _CONNECTOR_WORDS = frozenset({"of", "for", "the", "and", "&", "de"})
@@ -714,6 +807,20 @@ def _weights(idf: np.ndarray, kind: np.ndarray, role: np.ndarray, short: np.ndar
     effective_role = np.where(short & (role == _ROLE_CODE["generic"]), _ROLE_CODE["normal"], role)
     base = idf * np.where(kind == 1, HAN_FACTOR, 1.0)
     return np.maximum(base * factors[effective_role], floors[effective_role]).astype(np.float32)
+
+
+def _among(values: np.ndarray, few: np.ndarray) -> np.ndarray:
+    """``np.isin(values, few)`` for a handful of ``few`` (a comparison per element is cheaper than isin's sort)."""
+    if few.size > 16:
+        return np.isin(values, few)
+    return (values[:, None] == few[None, :]).any(axis=1)
+
+
+@lru_cache(maxsize=1)
+def _query_log_penalties() -> tuple[tuple[float, ...], ...]:
+    """:func:`_log_penalties` of every role, for a token that is not Han (index 0) and one that is (1)."""
+    roles = np.arange(len(ROLES), dtype=np.int8)
+    return tuple(tuple(_log_penalties(np.full(len(ROLES), kind, dtype=np.int8), roles).tolist()) for kind in (0, 1))
 
 
 def _log_penalties(kind: np.ndarray, role: np.ndarray) -> np.ndarray:

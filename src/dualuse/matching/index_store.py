@@ -75,7 +75,23 @@ def load_or_build(records: Sequence[NameRecord], learn: bool | int = True, worke
         index.content_digest = digest
         return index
 
-    return cached("name-index", digest, build)
+    return plain_arrays(cached("name-index", digest, build))
+
+
+def plain_arrays(obj: T) -> T:
+    """``obj`` with its memory-mapped array attributes viewed as plain ndarrays (same pages, still shared).
+
+    Indexing an ``np.memmap`` builds a memmap subclass object each time
+    (``__array_finalize__``), a fixed cost that dominates stage 1's many small
+    lookups; a base-class view of the same buffer costs nothing more.
+    """
+    import numpy as np
+
+    state = getattr(obj, "__dict__", {})
+    for name, value in list(state.items()):
+        if isinstance(value, np.memmap):
+            state[name] = np.asarray(value)
+    return obj
 
 
 def derived(index, kind: str, build: Callable[[], T]) -> T:

@@ -905,7 +905,8 @@ def _compact_piece(token) -> str:
 
 def _form(form: tuple[str, str]) -> NameForm:
     value, kind = form
-    return NameForm(value=value, kind=kind if kind in FORM_KINDS else "alias")
+    # the kind is one of NameKind by construction: no validation needed
+    return NameForm.model_construct(value=value, kind=kind if kind in FORM_KINDS else "alias")
 
 
 def lists_of(entry: ListEntry) -> set[str]:

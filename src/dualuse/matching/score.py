@@ -207,6 +207,7 @@ def token_similarity(a: Token, b: Token) -> float:
     return 1.0 - distance / (max(longer, len(a.text), len(b.text)) + 1)
 
 
+@lru_cache(maxsize=262144)
 def _undoubled(text: str) -> str:
     return _DOUBLED.sub(r"\1", text)
 
@@ -240,6 +241,8 @@ def _merges(
         (q_tokens, used_q, e_tokens, used_e, True),
         (e_tokens, used_e, q_tokens, used_q, False),
     ):
+        if sum(i not in run_used and t.kind in _WORDISH for i, t in enumerate(run_tokens)) < 2:
+            continue  # no run of two unmatched words on this side
         singles = {one_tokens[j].loose: j for j in range(len(one_tokens)) if j not in one_used and one_tokens[j].kind == "word" and len(one_tokens[j].loose) >= 4}
         if not singles:
             continue
@@ -444,11 +447,9 @@ def align(query: NameVariant, entry: NameVariant, weight: WeightFn) -> Alignment
     # Half credit for Han characters substituted one for one (海事/海洋).
     q_han = [i for i, t in enumerate(q_tokens) if i not in used_q and t.kind == "han"]
     e_han = [j for j, t in enumerate(e_tokens) if j not in used_e and t.kind == "han"]
-    q_han_total = sum(t.kind == "han" for t in q_tokens)
-    e_han_total = sum(t.kind == "han" for t in e_tokens)
     if (
         len(q_han) == len(e_han) == 1
-        and min(q_han_total, e_han_total) >= HAN_MIN_FOR_SUBSTITUTION
+        and min(sum(t.kind == "han" for t in q_tokens), sum(t.kind == "han" for t in e_tokens)) >= HAN_MIN_FOR_SUBSTITUTION
         and _look_alike(q_tokens[q_han[0]].text, e_tokens[e_han[0]].text)
     ):
         used_q.add(q_han[0])
