@@ -91,8 +91,8 @@ def screener_for(db: Database, info: versions.VersionInfo) -> Screener:
 
 
 def live_screener(db: Database) -> tuple[versions.VersionInfo, Screener]:
-    """The live version and its screener."""
-    info = versions.current(db)
+    """The live version and its screener (the version read once per change: :func:`versions.live_for_screening`)."""
+    info = versions.live_for_screening(db)
     return info, screener_for(db, info)
 
 
