@@ -393,10 +393,11 @@ def record_screening(
     session.flush()
     counterparties: dict[tuple[str, int], int] = {}
     cache: dict = {}
-    for role, index, party in shipment.parties():
-        row = upsert(session, party.name, party.country, now, cache)
-        counterparties[(role, index)] = row.id
-        session.add(ShipmentParty(shipment_id=shipment.id, role=role, party_index=index, counterparty_id=row.id))
+    with session.no_autoflush:  # looking a counterparty up need not first write the party rows added so far
+        for role, index, party in shipment.parties():
+            row = upsert(session, party.name, party.country, now, cache)
+            counterparties[(role, index)] = row.id
+            session.add(ShipmentParty(shipment_id=shipment.id, role=role, party_index=index, counterparty_id=row.id))
     entries = screener.entries_by_id  # type: ignore[attr-defined]
     seen_hits: set[tuple[str, int, str]] = set()
     for hit in decision.hits:
