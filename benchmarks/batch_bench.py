@@ -16,7 +16,12 @@ depend on what else the machine runs) and whether the three outputs are
 byte-identical. The machine is shared: run it
 when quiet, and read the ratio beside ``os.getloadavg()`` printed with it.
 
-Usage: python benchmarks/batch_bench.py [--sizes 1000,10000,100000,1000000] [--record] [--no-dask]
+``--src A/src,B/src`` runs every configuration with each source tree in turn
+(another revision's, e.g. ``git archive`` of main): side by side in one run,
+``vs 1 worker`` compares each run with the same tree's 1-worker run and ``same output`` with
+the first tree's 1-worker output.
+
+Usage: python benchmarks/batch_bench.py [--sizes 1000,10000,100000,1000000] [--record] [--no-dask] [--src A/src,B/src]
 """
 
 from __future__ import annotations
@@ -36,9 +41,9 @@ sys.path.insert(0, str(HERE))
 from batch_files import mix_rows, write_mix_csv  # noqa: E402
 
 
-def run(source: Path, out: Path, extra: list[str]) -> tuple[float, float, str]:
+def run(source: Path, out: Path, extra: list[str], src: Path = HERE.parent / "src") -> tuple[float, float, str]:
     """``(wall seconds, CPU seconds of the command and its workers, output digest)``."""
-    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
+    env = {**os.environ, "PYTHONPATH": str(src)}
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "dualuse", "screen", str(source), "-o", str(out), *extra],
                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -55,7 +60,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--record", action="store_true", help="record into a temporary SQLite database")
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--src", default=str(HERE.parent / "src"), help="comma-separated source trees, run side by side")
     args = parser.parse_args()
+    trees = [Path(t) for t in args.src.split(",")]
     sizes = [int(s) for s in args.sizes.split(",")]
     base = mix_rows(max(sizes))
     configs = [("1 worker", ["--workers", "1"]), ("2 workers", ["--workers", "2"])]
@@ -63,21 +70,28 @@ def main() -> int:
         configs.append(("Dask LocalCluster, 2 workers", ["--dask", "local", "--workers", "2"]))
     print(f"cores: {os.cpu_count()}  load average at start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}  "
           f"mode: {'recorded' if args.record else '--no-record'}")
-    print(f"{'lines':>9} {'run':30} {'seconds':>9} {'lines/s':>9} {'vs 1 worker':>12} {'CPU s':>8} {'lines/CPU-s':>12} {'same output':>12}")
+    if len(trees) > 1:
+        print("trees: " + "  ".join(f"[{i}] {t}" for i, t in enumerate(trees)))
+    print(f"{'lines':>9} {'run':34} {'seconds':>9} {'lines/s':>9} {'vs 1 worker':>12} {'CPU s':>8} {'lines/CPU-s':>12} {'same output':>12} {'load':>5}")
     with tempfile.TemporaryDirectory(prefix="dualuse-batch-") as tmp:
         root = Path(tmp)
         for size in sizes:
             source = root / f"mix-{size}.csv"
             write_mix_csv(source, size, base=base)
-            first_seconds = first_hash = None
+            first_hash = None
+            one_worker: dict[int, float] = {}  # tree -> its 1-worker seconds
             for label, extra in configs:
-                out = root / f"out-{size}.jsonl"
-                record = ["--db", str(root / f"{size}-{label[:1]}.db")] if args.record else ["--no-record"]
-                seconds, cpu, digest = run(source, out, [*record, *extra])
-                if first_seconds is None:
-                    first_seconds, first_hash = seconds, digest
-                print(f"{size:>9} {label:30} {seconds:>9.1f} {size / seconds:>9.0f} {first_seconds / seconds:>11.2f}x "
-                      f"{cpu:>8.1f} {size / cpu:>12.0f} {'yes' if digest == first_hash else 'NO':>12}", flush=True)
+                for number, tree in enumerate(trees):
+                    out = root / f"out-{size}.jsonl"
+                    record = ["--db", str(root / f"{size}-{label[:1]}-{number}.db")] if args.record else ["--no-record"]
+                    seconds, cpu, digest = run(source, out, [*record, *extra], tree)
+                    one_worker.setdefault(number, seconds)
+                    first_hash = first_hash or digest
+                    first_seconds = one_worker[number]
+                    name = f"[{number}] {label}" if len(trees) > 1 else label
+                    print(f"{size:>9} {name:34} {seconds:>9.1f} {size / seconds:>9.0f} {first_seconds / seconds:>11.2f}x "
+                          f"{cpu:>8.1f} {size / cpu:>12.0f} {'yes' if digest == first_hash else 'NO':>12} "
+                          f"{os.getloadavg()[0]:>5.1f}", flush=True)
     print(f"load average at end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 

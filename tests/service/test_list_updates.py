@@ -202,3 +202,15 @@ def test_raw_directory_update_like_shared_data(db, tmp_path):
     with pytest.raises(updates.UpdateError, match="missing sourceUrl"):
         updates.prepare(db, source, curated=CURATED)
     assert versions.current(db).version == report.new.version
+
+
+def test_screening_reads_the_live_version_once_per_change_and_sees_an_update_made_elsewhere(db, tmp_path):
+    from dualuse.storage.db import open_database
+
+    first = versions.live_for_screening(db)
+    assert versions.live_for_screening(db) is first  # no change: the version read before
+    elsewhere = open_database(db.url)  # another process's connection to the same records
+    report = _update(elsewhere, write_ftm(tmp_path / "no40.jsonl", [new_japanese_entity()]))
+    now = versions.live_for_screening(db)
+    assert now.seq == first.seq + 1 == report.new.seq and now.version == report.new.version
+    assert live_screener(db)[0].seq == now.seq

@@ -93,7 +93,7 @@ class JsonBodyGuard:
         body = b"".join(chunks)
         replaced = 0
         try:
-            value = json.loads(body)
+            value = _loads(body)
         except RecursionError:
             await _send_json(send, 400, {"detail": f"the JSON body is nested more than {self.max_depth} levels deep"})
             return
@@ -176,6 +176,20 @@ class BodyLimit:
         except _TooLarge:
             if not started:
                 await _send_json(send, 413, {"detail": f"request body is larger than the limit of {limit} bytes"})
+
+
+def _loads(body: bytes):
+    """The body's JSON value: orjson first (several times faster); anything it refuses (nesting beyond
+    its limit, lone surrogates, NaN, integers beyond 64 bits, not JSON) is read by the json module,
+    whose answer - a value, ``ValueError`` or ``RecursionError`` - decides as it always did."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        return json.loads(body)
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
 
 
 async def _send_json(send, status: int, body: dict) -> None:

@@ -283,9 +283,8 @@ def _append(spool, journal: Journal, recorder, items: list[Screened], outcome: O
         if recorder is not None:
             recorder.record(item, outcome)
         outcome.counts[item.verdict] += 1
-        lines.append(json.dumps({"o": item.ordinal, "v": item.verdict, "d": item.decision_json, "r": item.csv_rows},
-                                ensure_ascii=False) + "\n")
-    data = "".join(lines).encode("utf-8")
+        lines.append(_spool_line({"o": item.ordinal, "v": item.verdict, "d": item.decision_json, "r": item.csv_rows}))
+    data = b"".join(lines)
     spool.write(data)
     spool.flush()
     journal.done = items[-1].ordinal + 1
@@ -372,12 +371,38 @@ class _Recorder:
         outcome.last_seq = seq if outcome.last_seq is None else max(outcome.last_seq, seq)
 
 
-def _spool_lines(journal: Journal, only: set[str] | None) -> Iterator[dict]:
-    with journal.spool.open("r", encoding="utf-8") as handle:
+def _spool_line(item: dict) -> bytes:
+    """One spool line (UTF-8 JSON and a newline); orjson where it can write the values, else the json module."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        orjson = None
+    if orjson is not None:
+        try:
+            return orjson.dumps(item) + b"\n"
+        except TypeError:  # a value orjson does not write (an integer beyond 64 bits): the json module's form
+            pass
+    return (json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _spool_items(journal: Journal) -> Iterator[dict]:
+    """The spool's items in order, each parsed once."""
+    try:
+        from orjson import loads
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        loads = json.loads
+    with journal.spool.open("rb") as handle:
         for line in handle:
-            item = json.loads(line)
-            if only is None or item["v"] in only:
-                yield item
+            yield loads(line)
+
+
+def _spool_lines(journal: Journal, only: set[str] | None, counts: Counter | None = None) -> Iterator[dict]:
+    """The spool's items whose verdict is in ``only`` (all when ``None``); ``counts`` counts every verdict read."""
+    for item in _spool_items(journal):
+        if counts is not None:
+            counts[item["v"]] += 1
+        if only is None or item["v"] in only:
+            yield item
 
 
 def _finish(plan: Plan, journal: Journal, outcome: Outcome, context: Context) -> tuple[Outcome, list | None]:
@@ -387,17 +412,24 @@ def _finish(plan: Plan, journal: Journal, outcome: Outcome, context: Context) ->
     from dualuse.output.files import replace_atomically
     from dualuse.output.writers import write_csv_rows, xlsx_bytes
 
-    outcome.counts = Counter(item["v"] for item in _spool_lines(journal, None))
-    outcome.shown = sum(1 for _ in _spool_lines(journal, plan.only))
+    # one pass over the spool counts the verdicts, the shipments shown and writes them (a write that is
+    # retried starts the counts again)
     decisions = None
 
+    def shown_items() -> Iterator[dict]:
+        outcome.counts = Counter()
+        outcome.shown = 0
+        for item in _spool_lines(journal, plan.only, outcome.counts):
+            outcome.shown += 1
+            yield item
+
     def batches() -> Iterator[list[dict]]:
-        for item in _spool_lines(journal, plan.only):
+        for item in shown_items():
             yield item["r"] or []
 
     def write(stream) -> None:
         if plan.format == "jsonl":
-            for item in _spool_lines(journal, plan.only):
+            for item in shown_items():
                 stream.write(item["d"] + "\n")
         else:
             with using(context.language):
@@ -417,7 +449,7 @@ def _finish(plan: Plan, journal: Journal, outcome: Outcome, context: Context) ->
             finally:
                 stream.detach()  # standard output stays open for the summary
     else:
-        decisions = [Decision.model_validate_json(item["d"]) for item in _spool_lines(journal, plan.only)]
+        decisions = [Decision.model_validate_json(item["d"]) for item in shown_items()]
         if plan.format == "xlsx" and plan.output is not None:
             with using(context.language):
                 payload = xlsx_bytes(decisions)

@@ -23,6 +23,7 @@ output never mixes versions.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -260,7 +261,16 @@ class LocalPool(_Ordered):
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self.workers = workers
         self.window = 2 * workers + 1
-        self._pool = multiprocessing.get_context(method).Pool(workers)
+        if method == "fork":
+            # the loaded index and screener are millions of objects: frozen, the workers' garbage collector
+            # never walks them (walking writes their headers, copying every shared page into each worker)
+            gc.collect()
+            gc.freeze()
+        try:
+            self._pool = multiprocessing.get_context(method).Pool(workers)
+        finally:
+            if method == "fork":
+                gc.unfreeze()
 
     def submit(self, context, tasks, keep_decisions):
         return self._pool.apply_async(screen_batch, (context, tasks, keep_decisions))

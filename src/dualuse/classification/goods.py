@@ -113,6 +113,27 @@ def _en_words(text: str) -> list[str]:
     return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in re.findall(r"[a-z][a-z0-9]*", text)]
 
 
+_PATTERNS: dict[tuple[str, str], re.Pattern] = {}
+"""Compiled goods-word patterns by (language, form): compiled once per process (not stored in the cached index)."""
+
+
+def _needle(flang: str, form: str) -> str:
+    """The literal text every match of the form's pattern contains (``battery`` -> ``batter``)."""
+    return form[:-1] if flang == "en" and form.endswith("y") else form
+
+
+def _pattern(flang: str, form: str) -> re.Pattern:
+    """The form as a pattern: English words whole, with their plural (``-s``, ``-es``, ``-y``/``-ies``); CJK as written."""
+    found = _PATTERNS.get((flang, form))
+    if found is None:
+        if flang == "en":
+            text = r"(?<![a-z0-9])" + (re.escape(form[:-1]) + "(?:y|ie)" if form.endswith("y") else re.escape(form)) + r"(?:e?s)?(?![a-z])"
+        else:
+            text = re.escape(form)
+        found = _PATTERNS[(flang, form)] = re.compile(text)
+    return found
+
+
 class GoodsReader:
     """Reads goods words of a description against the headings the catalogue lists.
 
@@ -176,16 +197,14 @@ class GoodsReader:
         lang = "ja" if _KANA.search(norm) else ("zh" if _CJK.search(norm) else "en")
         taken: list[tuple[int, int]] = []
         found: list[tuple[int, str, GoodsRow]] = []
+        texts = {"en": low, "zh": folded, "ja": norm}
         for flang, form, row in self._forms:
             if (lang == "en") != (flang == "en") or (lang == "zh" and flang == "ja"):
                 continue
-            if flang == "en":
-                pattern, where = r"(?<![a-z0-9])" + (re.escape(form[:-1]) + "(?:y|ie)" if form.endswith("y") else re.escape(form)) + r"(?:e?s)?(?![a-z])", low
-            elif flang == "zh":
-                pattern, where = re.escape(form), folded
-            else:
-                pattern, where = re.escape(form), norm
-            for m in re.finditer(pattern, where):
+            where = texts[flang]
+            if _needle(flang, form) not in where:
+                continue  # the pattern holds this text literally: no match without it
+            for m in _pattern(flang, form).finditer(where):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 if flang != "en" and len(form) == 1 and not _at_head(where, m.end()):

@@ -611,7 +611,13 @@ class CatalogueSearch:
         text = self.hs6.get(digits[:6]) or self.hs6.get(digits[:4]) or ""
         heading = digits[:4]
         ranked: list[tuple[int, float]] = list(self._hs_text_matches(text)) if text else []
-        headings = self.__dict__.setdefault("_heading_cache", {})
+        headings = self.__dict__.get("_heading_cache")
+        if headings is None:  # every entry under each 4-digit heading of its reference codes, in entry order, built once
+            headings = {}
+            for i, e in enumerate(self._docs):
+                for prefix in dict.fromkeys(h[:4] for h in e.hs_codes if len(h) >= 4):
+                    headings.setdefault(prefix, []).append(i)
+            self.__dict__["_heading_cache"] = headings
         if heading not in headings:
             headings[heading] = [i for i, e in enumerate(self._docs) if any(h.startswith(heading) for h in e.hs_codes)]
         in_heading = list(headings[heading])

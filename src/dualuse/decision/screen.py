@@ -12,9 +12,12 @@ records the versions of the data, rules and engine it was made with.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from dualuse import __version__
 from dualuse.classification.end_use import analyse_end_use, military_organisations_named
@@ -130,15 +133,47 @@ class Screener:
         return found
 
     def _classify(self, control_code, hs_code, day, description, parameters):
+        """The line's classification, memoised per text and *period* (see :meth:`_period`), not per day.
+
+        Classification depends on the date only through the catalogue's dates (statuses, effective
+        dates, suspension windows) and through the date written in an explanation ("... on 2026-04-10").
+        A memoised result made on another day of the same period is reused unless its explanation
+        writes that day; then the line is classified again, so the text always names its own date.
+        """
         try:
             frozen = tuple(sorted((parameters or {}).items()))
             hash(frozen)
         except TypeError:  # unhashable parameter values: not memoised
             return self.catalogue.classify(control_code, hs_code, day, description=description, parameters=parameters, search=self.search)
-        return self._memo(
-            "classify", (control_code, hs_code, day, description, frozen),
-            lambda c, h, d, text, p: self.catalogue.classify(c, h, d, description=text, parameters=dict(p), search=self.search),
-        )
+        memos = self.__dict__.setdefault("_memos", {})
+        table = memos.setdefault("classify", {})
+        key = (control_code, hs_code, self._period(day), description, frozen)
+        found = table.get(key)
+        if found is not None:
+            made_on, result = found
+            if made_on == day or str(made_on) not in result.explanation:
+                return result
+        if len(table) >= self.MEMO_SIZE:
+            table.clear()
+        result = self.catalogue.classify(control_code, hs_code, day, description=description, parameters=dict(frozen), search=self.search)
+        table[key] = (day, result)
+        return result
+
+    def _period(self, day: dt.date) -> int:
+        """The index of the period between two consecutive dates of the catalogue that holds ``day``.
+
+        The dates are every date any control entry (of the catalogue and of the search index) carries:
+        published and effective dates, announcement dates, the starts and ends of status intervals.
+        Two days of one period compare the same way with each of them, so every status and every
+        date test of the classification comes out the same.
+        """
+        bounds = self.__dict__.get("_catalogue_dates")
+        if bounds is None:
+            dates: set[dt.date] = set()
+            for entry in [*self.catalogue.by_code.values(), *getattr(self.search, "_docs", ())]:
+                _collect_dates(entry, dates)
+            bounds = self.__dict__["_catalogue_dates"] = sorted(dates)
+        return bisect.bisect_right(bounds, day)
 
     def _component_code(self, text: str, day: dt.date) -> str | None:
         """Control code of a bill-of-materials component described in words, when the description decides it."""
@@ -246,6 +281,21 @@ class Screener:
             if rule.licence_conditions and rule.in_force(facts.as_of) and facts.shipment.destination_country in rule.countries:
                 conditions.extend(rule.licence_conditions)
         return conditions
+
+def _collect_dates(value, into: set) -> None:
+    """Every :class:`datetime.date` held by ``value`` (a model, a list, a dict, nested), added to ``into``."""
+    if isinstance(value, dt.date):
+        into.add(value.date() if isinstance(value, dt.datetime) else value)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _collect_dates(getattr(value, name), into)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _collect_dates(item, into)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_dates(item, into)
+
 
 def licence_check(verdict: str, declared: str | None, required: LicenceRequirement | None,
                   lines: list[LineDecision]) -> str | None:

@@ -42,7 +42,7 @@ from dualuse.service import versions
 from dualuse.service.counterparties import key_hash, upsert
 from dualuse.storage import chain
 from dualuse.storage.db import Database
-from dualuse.storage.models import Alert, ShipmentHit, ShipmentParty, ShipmentRow, WhitelistEntry
+from dualuse.storage.models import Alert, Counterparty, ShipmentHit, ShipmentParty, ShipmentRow, WhitelistEntry
 
 OPEN_STATUSES = ("open", "escalated")
 CLOSED_STATUSES = ("confirmed", "false_positive")
@@ -91,8 +91,8 @@ def screener_for(db: Database, info: versions.VersionInfo) -> Screener:
 
 
 def live_screener(db: Database) -> tuple[versions.VersionInfo, Screener]:
-    """The live version and its screener."""
-    info = versions.current(db)
+    """The live version and its screener (the version read once per change: :func:`versions.live_for_screening`)."""
+    info = versions.live_for_screening(db)
     return info, screener_for(db, info)
 
 
@@ -393,10 +393,16 @@ def record_screening(
     session.flush()
     counterparties: dict[tuple[str, int], int] = {}
     cache: dict = {}
-    for role, index, party in shipment.parties():
-        row = upsert(session, party.name, party.country, now, cache)
-        counterparties[(role, index)] = row.id
-        session.add(ShipmentParty(shipment_id=shipment.id, role=role, party_index=index, counterparty_id=row.id))
+    parties = list(shipment.parties())
+    digests = {key_hash(counterparty_key(party.name, party.country)) for _, _, party in parties}
+    # the shipment's known counterparties in one query (upsert takes them from the cache)
+    for known in session.scalars(select(Counterparty).where(Counterparty.key_hash.in_(sorted(digests)))):
+        cache[known.key_hash] = known
+    with session.no_autoflush:  # looking a counterparty up need not first write the party rows added so far
+        for role, index, party in parties:
+            row = upsert(session, party.name, party.country, now, cache)
+            counterparties[(role, index)] = row.id
+            session.add(ShipmentParty(shipment_id=shipment.id, role=role, party_index=index, counterparty_id=row.id))
     entries = screener.entries_by_id  # type: ignore[attr-defined]
     seen_hits: set[tuple[str, int, str]] = set()
     for hit in decision.hits:

@@ -247,6 +247,38 @@ def current(db: Database) -> VersionInfo:
     return ensure_baseline(db)
 
 
+def live_for_screening(db: Database) -> VersionInfo:
+    """The live version for screening (its seq, version string and files), read once per change.
+
+    Each call reads only the one setting that names the live version (a plain SQL query, no ORM
+    session) and returns the version read last time while the setting names the same seq; another
+    process that makes a new version live changes the setting, and the next call reads that version.
+    What screening uses of a version (seq, version string, its files) never changes once stored; its
+    ``summary`` may (the re-screening report is added after an update): read :func:`current` for it.
+    """
+    seq = _live_seq(db)
+    cached = db.__dict__.get("_live_version")
+    if seq is not None and cached is not None and cached.seq == seq:
+        return cached
+    info = ensure_baseline(db)
+    db.__dict__["_live_version"] = info
+    return info
+
+
+def _live_seq(db: Database) -> int | None:
+    """The seq the ``current_version`` setting names (``None``: no setting yet, or not readable)."""
+    table = Setting.__table__
+    try:
+        with db.engine.connect() as connection:
+            value = connection.execute(select(table.c.value).where(table.c.key == CURRENT_KEY)).scalar()
+    except Exception:  # noqa: BLE001 - the full path below reads (and reports) it
+        return None
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 def history(db: Database) -> list[VersionInfo]:
     """Every stored version, oldest first."""
     ensure_baseline(db)

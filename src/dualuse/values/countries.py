@@ -146,6 +146,22 @@ def parse_country(value: Any) -> str:
         ValueError: empty, unknown, ambiguous, or parts naming different
             countries; the message says what was expected.
     """
+    if type(value) is str:  # a file names the same few countries on every row: each spelling read once
+        found = _PARSED.get(value)
+        if found is None:
+            found = _parse_country(value)
+            if len(_PARSED) >= 10_000:
+                _PARSED.clear()
+            _PARSED[value] = found
+        return found
+    return _parse_country(value)
+
+
+_PARSED: dict[str, str] = {}
+"""Spellings already read by :func:`parse_country` -> their code (only spellings that name a country)."""
+
+
+def _parse_country(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         raise ValueError(COUNTRY_EXPECTED)
     if isinstance(value, float) and value.is_integer():
