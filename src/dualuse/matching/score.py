@@ -18,6 +18,8 @@ Token similarity (``token_similarity``):
 * an abbreviation (``hvy``/``heavy``, ``eng``/``engineering``): 0.85;
 * a doubled or dropped doubled letter (``uun``/``un``): 0.95, short words too;
   two neighbouring letters exchanged (``Appel``/``Apple``): 0.9;
+* letters OCR misreads for one of the same shape (``rn``/``m``, ``vv``/``w``,
+  ``cl``/``d``: ``Systerns``/``Systems``), words of five letters or more: 0.9;
 * a typo (optimal-string-alignment distance 1 for words of 4-7 letters, up
   to 2 from 8 letters): ``1 - d / (length + 1)``; codes (three letters or
   fewer, consonant clusters: ``NOK`` is not ``NOF``) must be equal, and a
@@ -83,6 +85,12 @@ MERGED_SIMILARITY = 0.95
 TRANSPOSITION_SIMILARITY = 0.9
 _DOUBLED = re.compile(r"(.)\1+")
 SERIES_SIMILARITY = 0.9
+# Letter groups that OCR reads for one letter of the same shape ("Systerns",
+# "Acaderny" for "Systems", "Academy"; "vv" for "w"; "cl" for "d"), folded
+# to the letter in words of OCR_MIN_LENGTH letters or more.
+OCR_LETTER_SHAPES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
+OCR_MIN_LENGTH = 5
+OCR_SIMILARITY = 0.9
 # weight of a series designator that only one side has (like a generic word's)
 SERIES_LONE_WEIGHT = 1.0
 _ROMAN = re.compile(r"^(?=[ivxl])(x{0,3}|xl|l)(ix|iv|v?i{0,3})$")
@@ -175,6 +183,8 @@ def token_similarity(a: Token, b: Token) -> float:
     if a.kind == "word" and _undoubled(a.text) == _undoubled(b.text) and len(_undoubled(a.text)) >= 2 and _VOWELS & set(a.text):
         # a doubled or dropped letter in a short word ("Jong-uun" for "Jong-un") is a typing error, not another code
         return LOOSE_SIMILARITY
+    if a.kind == "word" and b.kind == "word" and _ocr_misread(a, b):
+        return OCR_SIMILARITY
     if a.kind == "word" and (_is_abbreviation(a.text, b.text) or _is_abbreviation(b.text, a.text)):
         return ABBREVIATION_SIMILARITY
     related = RELATED_TOKENS.get((a.text, b.text))
@@ -205,6 +215,24 @@ def token_similarity(a: Token, b: Token) -> float:
         # two neighbouring letters typed the other way round ("Appel"): every letter is there
         return TRANSPOSITION_SIMILARITY
     return 1.0 - distance / (max(longer, len(a.text), len(b.text)) + 1)
+
+
+def _ocr_key(text: str) -> str:
+    for seen, meant in OCR_LETTER_SHAPES:
+        text = text.replace(seen, meant)
+    return text
+
+
+def _ocr_misread(a: Token, b: Token) -> bool:
+    """One word is the other with letters OCR reads for others of the same shape ("Systerns" for "Systems").
+
+    Words of ``OCR_MIN_LENGTH`` letters or more, compared by their text and as
+    written (a plural fold may have changed one side only).
+    """
+    for x, y in ((a.text, b.text), (a.surface.lower(), b.surface.lower())):
+        if x != y and min(len(x), len(y)) >= OCR_MIN_LENGTH and _ocr_key(x) == _ocr_key(y):
+            return True
+    return False
 
 
 def _undoubled(text: str) -> str:
