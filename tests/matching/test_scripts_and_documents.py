@@ -112,3 +112,11 @@ def test_ocr_digits_are_read_back_only_inside_words():
     assert ocr_letters("L3 Harris") is None
     assert ocr_letters("Trust 2004-1") is None
     assert ocr_letters("A350 XWB") is None
+
+
+def test_korean_given_name_vowel_spellings_are_one_syllable_but_other_syllables_are_not():
+    m = external(["Kim Jong Un", "Kim Jong Man"])
+    assert [r.decision for r in m.match("Kim Jong On", lists=["XL-000"])][:1] == ["match"]  # 언: eon, on, un
+    assert "match" in [r.decision for r in m.match("Kim Jung Un", lists=["XL-000"])]
+    assert "match" not in [r.decision for r in m.match("Kim Jong Sik", lists=["XL-001"])]
+    assert "match" not in [r.decision for r in m.match("Kim Jong Min", lists=["XL-001"])]

@@ -25,6 +25,8 @@ Token similarity (``token_similarity``):
   fewer, consonant clusters: ``NOK`` is not ``NOF``) must be equal, and a
   typo in a four-letter word (``Benn``/``Benz``) counts only beside another
   word that agrees exactly;
+* a Korean given-name syllable with o, u or eo for the vowel ㅓ (``Jong On``/
+  ``Jong Un``), in names of a Korean surname and short syllables: 0.9;
 * words split or glued differently (``Good Will``/``Goodwill``, romaji
   ``juko gyo``/``jukogyo``): two or three adjacent words against one with
   the same spelling key: 0.95;
@@ -55,6 +57,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from dualuse.matching.analyze import NameVariant, Token
+from dualuse.matching.scripts import korean_surname_spellings, korean_vowel_key
 from dualuse.matching.text import loose_latin
 
 ACRONYM_SIMILARITY = 0.9
@@ -85,6 +88,8 @@ MERGED_SIMILARITY = 0.95
 TRANSPOSITION_SIMILARITY = 0.9
 _DOUBLED = re.compile(r"(.)\1+")
 SERIES_SIMILARITY = 0.9
+# a Korean given-name syllable spelt with o for u or eo (see scripts.korean_vowel_key)
+KOREAN_VOWEL_SIMILARITY = 0.9
 # Letter groups that OCR reads for one letter of the same shape ("Systerns",
 # "Acaderny" for "Systems", "Academy"; "vv" for "w"; "cl" for "d"), folded
 # to the letter in words of OCR_MIN_LENGTH letters or more.
@@ -378,6 +383,15 @@ def _han_order_factor(pairs: list[tuple[int, int]]) -> float:
     return HAN_ORDER_PENALTY ** (len(sequence) - len(tails))
 
 
+def _korean_person(tokens: Sequence[Token]) -> bool:
+    """Two to four romanised syllables (at most six letters each), the first a Korean surname (Kim Jong Un, KO TAE HUN)."""
+    return (
+        2 <= len(tokens) <= 4
+        and all(t.kind == "word" and t.text.isalpha() and len(t.text) <= 6 for t in tokens)
+        and tokens[0].text in korean_surname_spellings()
+    )
+
+
 def is_short(tokens: Sequence[Token]) -> bool:
     """A name with at most one distinguishing token (Han characters count two to a word)."""
     words = sum(t.role in _DISTINCTIVE_ROLES and t.kind != "han" for t in tokens)
@@ -449,6 +463,17 @@ def align(query: NameVariant, entry: NameVariant, weight: WeightFn) -> Alignment
             run_used.update(span)
             pair = ((i,), span, ACRONYM_SIMILARITY) if acr_side == "q" else (span, (i,), ACRONYM_SIMILARITY)
             pairs.append(pair)
+
+    # Korean personal names: a given-name syllable spelt with o for u (ㅓ is eo, o or u: "Jong On"/"Jong Un").
+    if _korean_person(q_tokens) and _korean_person(e_tokens):
+        for i, q in enumerate(q_tokens):
+            if i in used_q or i == 0:
+                continue
+            j = next((j for j in range(1, len(e_tokens)) if j not in used_e and korean_vowel_key(e_tokens[j].text) == korean_vowel_key(q.text)), None)
+            if j is not None:
+                used_q.add(i)
+                used_e.add(j)
+                pairs.append(((i,), (j,), KOREAN_VOWEL_SIMILARITY))
 
     # A typo in a four-letter word counts only beside a word that agrees exactly
     # ("Mercedes-Benn" for "Mercedes-Benz", but "Benn" alone is another name).

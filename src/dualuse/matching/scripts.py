@@ -63,6 +63,23 @@ def _surnames() -> dict[str, tuple[str, ...]]:
     return {str(k): tuple(str(v) for v in values) for k, values in data["surnames"].items()}
 
 
+@lru_cache(maxsize=1)
+def korean_surname_spellings() -> frozenset[str]:
+    """Every Latin spelling of a Korean surname in ``korean.yaml`` (kim, lee, ri is not one: 리 is read 이)."""
+    return frozenset(spelling for spellings in _surnames().values() for spelling in spellings)
+
+
+def korean_vowel_key(syllable: str) -> str:
+    """A romanised Korean syllable with ㅓ and ㅜ spelt alike: "on", "un" and "eon" all give "on".
+
+    The vowel ㅓ is written eo (Revised Romanization), ŏ (McCune-Reischauer,
+    o once the breve is lost) and, in popular spellings, o or u
+    (정 Jeong/Jong/Jung, 철 Cheol/Chol/Chul), so a given-name syllable with o
+    and one with u may be the same Hangul syllable.
+    """
+    return syllable.replace("eo", "o").replace("u", "o")
+
+
 @lru_cache(maxsize=16384)
 def hangul_readings(value: str) -> tuple[str, ...]:
     """Latin readings of a name written in Hangul (empty when it has none).
