@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from dualuse.matching.document import ocr_letters, strip_label
 from dualuse.matching.matcher import Matcher
 from dualuse.matching.records import ExternalList, NameRecord
-from dualuse.matching.scripts import consonant_key, hangul_readings
+from dualuse.matching.scripts import consonant_key, hangul_readings, hanja_name_readings
 from dualuse.models.reference import LegalSource
 from dualuse.refdata import store
 
@@ -48,9 +48,17 @@ def test_consonant_key_ignores_vowels(consonants, vowels):
     assert consonant_key(word) == consonant_key(consonants)
 
 
+def test_korean_names_in_hanja_are_read_in_korean():
+    assert "kim jong un" in hanja_name_readings("金正恩")  # 金 is 김 in names (Unihan kHangul N), 금 otherwise
+    assert "kim il sung" in hanja_name_readings("金日成")
+    assert "park geun hye" in hanja_name_readings("朴槿惠")
+    assert hanja_name_readings("习近平") == ()  # 習 (습) is no Korean surname
+    assert hanja_name_readings("三菱重工业株式会社") == ()
+
+
 def test_abjad_and_korean_names_find_a_latin_only_list():
     m = external(["Mohamed Ali", "Kim Jong Un", "David"])
-    for query, list_id in (("محمد علي", "XL-000"), ("김정은", "XL-001"), ("דוד", "XL-002")):
+    for query, list_id in (("محمد علي", "XL-000"), ("김정은", "XL-001"), ("דוד", "XL-002"), ("金正恩", "XL-001")):
         results = [r for r in m.match(query, lists=[list_id]) if r.decision == "match"]
         assert results, query
         assert "consonants" in results[0].explanation() or "reading" in results[0].explanation()
@@ -104,3 +112,11 @@ def test_ocr_digits_are_read_back_only_inside_words():
     assert ocr_letters("L3 Harris") is None
     assert ocr_letters("Trust 2004-1") is None
     assert ocr_letters("A350 XWB") is None
+
+
+def test_korean_given_name_vowel_spellings_are_one_syllable_but_other_syllables_are_not():
+    m = external(["Kim Jong Un", "Kim Jong Man"])
+    assert [r.decision for r in m.match("Kim Jong On", lists=["XL-000"])][:1] == ["match"]  # 언: eon, on, un
+    assert "match" in [r.decision for r in m.match("Kim Jung Un", lists=["XL-000"])]
+    assert "match" not in [r.decision for r in m.match("Kim Jong Sik", lists=["XL-001"])]
+    assert "match" not in [r.decision for r in m.match("Kim Jong Min", lists=["XL-001"])]

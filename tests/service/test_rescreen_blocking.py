@@ -78,3 +78,14 @@ def test_blocking_leaves_out_unrelated_names(screener):
     assert blocker.is_candidate(blocking_keys("三菱重工航空エンジン株式会社"))
     for name in ("Toyota Tsusho Corporation", "Acme Trading Co., Ltd.", "上海贸易有限公司", "Kanazawa Seimitsu Kogyo K.K."):
         assert not blocker.is_candidate(blocking_keys(name)), name
+
+
+# Names that the matcher resolves through a unit kind or a named unit
+# (military_units.yaml), not through the words of the entry's own names.
+UNIT_NAMES = ("小松基地", "三沢基地", "第6航空団", "小松基地の第6航空団", "陸自第1師団", "ブルーインパルス", "Blue Impulse", "練馬駐屯地")
+
+
+def test_blocking_passes_names_that_resolve_through_a_unit_kind_or_a_named_unit(screener):
+    pairs, misses = _misses(screener, [(name, "JP") for name in UNIT_NAMES])
+    assert pairs >= len(UNIT_NAMES)
+    assert misses == []

@@ -431,11 +431,14 @@ def _address_heads(prepared: str, vocab: Vocabulary) -> list[str]:
     heads: list[str] = []
     for cut in sorted(cut_points, reverse=True):
         head, tail = prepared[:cut].strip(" ,;("), prepared[cut:].strip(" ,;")
+        if _BARE_NUMBER.fullmatch(tail):
+            continue  # a number alone names no place ("Management Company 23" is another company)
         if head and tail and _looks_like_address(tail, vocab) and head not in heads:
             heads.append(head)
     return heads
 
 
+_BARE_NUMBER = re.compile(r"\d{1,4}")
 # a comma, a parenthesis, whitespace after CJK, or a word after a legal form
 _MAY_HAVE_TAIL = re.compile(r"[,;(]|[\u3040-\u30ff\u4e00-\u9fff)]\s+\S|\b(?:co|ltd|inc|corp|corporation|limited|company|llc|kk|ag|gmbh|sa)\b\.?\s+\S")
 # legal forms at the end of a name (", Co., Ltd."), whose commas start no tail

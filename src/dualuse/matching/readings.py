@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from dualuse.matching.scripts import hangul_readings, is_hangul_syllable
+from dualuse.matching.scripts import hangul_readings, hanja_name_readings, is_hangul_syllable
 from dualuse.matching.wade_giles import wade_giles_readings
 from dualuse.matching.text import is_han, is_kana, loose_latin
 
@@ -188,6 +188,8 @@ def query_readings(value: str) -> tuple[str, ...]:
         glued = person_pinyin(value) if 2 <= len(value) <= 4 and all(is_han(ch) for ch in value) else ""
         if glued:
             found.append(glued)
+        # a Korean name in Hanja is read in Korean (金正恩 = Kim Jong Un)
+        found.extend(hanja_name_readings(value))
     return tuple(dict.fromkeys(r for r in found if r.strip()))
 
 
@@ -210,4 +212,6 @@ def record_readings(value: str, japanese: bool = False) -> tuple[str, ...]:
         glued = person_pinyin(value) if 2 <= len(value) <= 4 and all(is_han(ch) for ch in value) else ""
         if glued:
             found.append(glued)
+        # a Korean name in Hanja is read in Korean (金正恩 = Kim Jong Un)
+        found.extend(hanja_name_readings(value))
     return tuple(dict.fromkeys(r for r in found if r.strip()))

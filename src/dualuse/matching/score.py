@@ -18,11 +18,15 @@ Token similarity (``token_similarity``):
 * an abbreviation (``hvy``/``heavy``, ``eng``/``engineering``): 0.85;
 * a doubled or dropped doubled letter (``uun``/``un``): 0.95, short words too;
   two neighbouring letters exchanged (``Appel``/``Apple``): 0.9;
+* letters OCR misreads for one of the same shape (``rn``/``m``, ``vv``/``w``,
+  ``cl``/``d``: ``Systerns``/``Systems``), words of five letters or more: 0.9;
 * a typo (optimal-string-alignment distance 1 for words of 4-7 letters, up
   to 2 from 8 letters): ``1 - d / (length + 1)``; codes (three letters or
   fewer, consonant clusters: ``NOK`` is not ``NOF``) must be equal, and a
   typo in a four-letter word (``Benn``/``Benz``) counts only beside another
   word that agrees exactly;
+* a Korean given-name syllable with o, u or eo for the vowel ㅓ (``Jong On``/
+  ``Jong Un``), in names of a Korean surname and short syllables: 0.9;
 * words split or glued differently (``Good Will``/``Goodwill``, romaji
   ``juko gyo``/``jukogyo``): two or three adjacent words against one with
   the same spelling key: 0.95;
@@ -53,6 +57,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from dualuse.matching.analyze import NameVariant, Token
+from dualuse.matching.scripts import korean_surname_spellings, korean_vowel_key
 from dualuse.matching.text import loose_latin
 
 ACRONYM_SIMILARITY = 0.9
@@ -83,6 +88,14 @@ MERGED_SIMILARITY = 0.95
 TRANSPOSITION_SIMILARITY = 0.9
 _DOUBLED = re.compile(r"(.)\1+")
 SERIES_SIMILARITY = 0.9
+# a Korean given-name syllable spelt with o for u or eo (see scripts.korean_vowel_key)
+KOREAN_VOWEL_SIMILARITY = 0.9
+# Letter groups that OCR reads for one letter of the same shape ("Systerns",
+# "Acaderny" for "Systems", "Academy"; "vv" for "w"; "cl" for "d"), folded
+# to the letter in words of OCR_MIN_LENGTH letters or more.
+OCR_LETTER_SHAPES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
+OCR_MIN_LENGTH = 5
+OCR_SIMILARITY = 0.9
 # weight of a series designator that only one side has (like a generic word's)
 SERIES_LONE_WEIGHT = 1.0
 _ROMAN = re.compile(r"^(?=[ivxl])(x{0,3}|xl|l)(ix|iv|v?i{0,3})$")
@@ -175,6 +188,8 @@ def token_similarity(a: Token, b: Token) -> float:
     if a.kind == "word" and _undoubled(a.text) == _undoubled(b.text) and len(_undoubled(a.text)) >= 2 and _VOWELS & set(a.text):
         # a doubled or dropped letter in a short word ("Jong-uun" for "Jong-un") is a typing error, not another code
         return LOOSE_SIMILARITY
+    if a.kind == "word" and b.kind == "word" and _ocr_misread(a, b):
+        return OCR_SIMILARITY
     if a.kind == "word" and (_is_abbreviation(a.text, b.text) or _is_abbreviation(b.text, a.text)):
         return ABBREVIATION_SIMILARITY
     related = RELATED_TOKENS.get((a.text, b.text))
@@ -205,6 +220,24 @@ def token_similarity(a: Token, b: Token) -> float:
         # two neighbouring letters typed the other way round ("Appel"): every letter is there
         return TRANSPOSITION_SIMILARITY
     return 1.0 - distance / (max(longer, len(a.text), len(b.text)) + 1)
+
+
+def _ocr_key(text: str) -> str:
+    for seen, meant in OCR_LETTER_SHAPES:
+        text = text.replace(seen, meant)
+    return text
+
+
+def _ocr_misread(a: Token, b: Token) -> bool:
+    """One word is the other with letters OCR reads for others of the same shape ("Systerns" for "Systems").
+
+    Words of ``OCR_MIN_LENGTH`` letters or more, compared by their text and as
+    written (a plural fold may have changed one side only).
+    """
+    for x, y in ((a.text, b.text), (a.surface.lower(), b.surface.lower())):
+        if x != y and min(len(x), len(y)) >= OCR_MIN_LENGTH and _ocr_key(x) == _ocr_key(y):
+            return True
+    return False
 
 
 @lru_cache(maxsize=262144)
@@ -353,6 +386,15 @@ def _han_order_factor(pairs: list[tuple[int, int]]) -> float:
     return HAN_ORDER_PENALTY ** (len(sequence) - len(tails))
 
 
+def _korean_person(tokens: Sequence[Token]) -> bool:
+    """Two to four romanised syllables (at most six letters each), the first a Korean surname (Kim Jong Un, KO TAE HUN)."""
+    return (
+        2 <= len(tokens) <= 4
+        and all(t.kind == "word" and t.text.isalpha() and len(t.text) <= 6 for t in tokens)
+        and tokens[0].text in korean_surname_spellings()
+    )
+
+
 def is_short(tokens: Sequence[Token]) -> bool:
     """A name with at most one distinguishing token (Han characters count two to a word)."""
     words = sum(t.role in _DISTINCTIVE_ROLES and t.kind != "han" for t in tokens)
@@ -424,6 +466,17 @@ def align(query: NameVariant, entry: NameVariant, weight: WeightFn) -> Alignment
             run_used.update(span)
             pair = ((i,), span, ACRONYM_SIMILARITY) if acr_side == "q" else (span, (i,), ACRONYM_SIMILARITY)
             pairs.append(pair)
+
+    # Korean personal names: a given-name syllable spelt with o for u (ㅓ is eo, o or u: "Jong On"/"Jong Un").
+    if _korean_person(q_tokens) and _korean_person(e_tokens):
+        for i, q in enumerate(q_tokens):
+            if i in used_q or i == 0:
+                continue
+            j = next((j for j in range(1, len(e_tokens)) if j not in used_e and korean_vowel_key(e_tokens[j].text) == korean_vowel_key(q.text)), None)
+            if j is not None:
+                used_q.add(i)
+                used_e.add(j)
+                pairs.append(((i,), (j,), KOREAN_VOWEL_SIMILARITY))
 
     # A typo in a four-letter word counts only beside a word that agrees exactly
     # ("Mercedes-Benn" for "Mercedes-Benz", but "Benn" alone is another name).

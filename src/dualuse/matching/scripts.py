@@ -1,5 +1,8 @@
 """Names in scripts without a one-to-one Latin spelling: Korean Hangul, abjads.
 
+* Hanja (:func:`hanja_name_readings`): a Korean personal name in Han
+  characters is read in Korean through Unihan's kHangul readings
+  (``hanja_readings.tsv``) and then as Hangul: 金正恩 = 김정은 = Kim Jong Un.
 * Hangul (:func:`hangul_readings`): a Korean name is written in Latin with
   conventional spellings, not letter by letter: 김정은 is "Kim Jong Un" (and
   "Kim Jeong Eun"), 박지성 "Park Ji Sung", 이민호 "Lee Min Ho". A reading
@@ -60,6 +63,23 @@ def _surnames() -> dict[str, tuple[str, ...]]:
     return {str(k): tuple(str(v) for v in values) for k, values in data["surnames"].items()}
 
 
+@lru_cache(maxsize=1)
+def korean_surname_spellings() -> frozenset[str]:
+    """Every Latin spelling of a Korean surname in ``korean.yaml`` (kim, lee, ri is not one: 리 is read 이)."""
+    return frozenset(spelling for spellings in _surnames().values() for spelling in spellings)
+
+
+def korean_vowel_key(syllable: str) -> str:
+    """A romanised Korean syllable with ㅓ and ㅜ spelt alike: "on", "un" and "eon" all give "on".
+
+    The vowel ㅓ is written eo (Revised Romanization), ŏ (McCune-Reischauer,
+    o once the breve is lost) and, in popular spellings, o or u
+    (정 Jeong/Jong/Jung, 철 Cheol/Chol/Chul), so a given-name syllable with o
+    and one with u may be the same Hangul syllable.
+    """
+    return syllable.replace("eo", "o").replace("u", "o")
+
+
 @lru_cache(maxsize=16384)
 def hangul_readings(value: str) -> tuple[str, ...]:
     """Latin readings of a name written in Hangul (empty when it has none).
@@ -97,6 +117,53 @@ def hangul_readings(value: str) -> tuple[str, ...]:
         options.append([h + g for h, g in itertools.product(heads, dict.fromkeys((plain, popular, sung)))])
     readings = [" ".join(parts) for parts in itertools.islice(itertools.product(*options), MAX_HANGUL_READINGS)]
     return tuple(dict.fromkeys(readings))
+
+
+@lru_cache(maxsize=1)
+def _hanja() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``{Han character: (Hangul readings, readings for personal names)}`` from ``hanja_readings.tsv`` (Unihan kHangul)."""
+    table: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    text = resources.files("dualuse.matching").joinpath("hanja_readings.tsv").read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or len(parts[0]) != 1 or not parts[1]:
+            raise ValueError(f"hanja_readings.tsv line {number}: expected 'character<TAB>readings<TAB>name readings', got {line!r}")
+        table[parts[0]] = (tuple(parts[1].split()), tuple(parts[2].split()))
+    return table
+
+
+# a Korean personal name in Hanja has this many characters (surname and given name)
+HANJA_NAME_LENGTHS = range(2, 5)
+
+
+@lru_cache(maxsize=16384)
+def hanja_name_readings(value: str) -> tuple[str, ...]:
+    """Latin readings of a Korean personal name written in Han characters (金正恩 -> "kim jong un"), or ().
+
+    Only a name of two to four Han characters whose first character (or
+    first two) reads as a Korean surname of ``korean.yaml``: the surname in
+    its reading for names (Unihan marks 金 김 for names, 금 otherwise; of
+    several, one listed as a surname: 李 이 rather than 리), the given name
+    in each character's first reading; then read as Hangul
+    (:func:`hangul_readings`).
+    """
+    value = unicodedata.normalize("NFC", value).replace(" ", "")
+    if len(value) not in HANJA_NAME_LENGTHS:
+        return ()
+    table, surnames = _hanja(), _surnames()
+    if any(ch not in table for ch in value):
+        return ()
+    for size in (2, 1):
+        if len(value) <= size:
+            continue
+        candidates = ["".join(p) for p in itertools.product(*((table[ch][1] + table[ch][0]) for ch in value[:size]))]
+        surname = next((c for c in candidates if c in surnames), None)
+        if surname is not None:
+            given = "".join(table[ch][0][0] for ch in value[size:])
+            return hangul_readings(surname + given)
+    return ()
 
 
 _ABJAD_RANGES = (

@@ -165,12 +165,22 @@ def latinise(text: str) -> str:
     if text.isascii():
         return text
     out: list[str] = []
-    for ch in text:
+    for i, ch in enumerate(text):
         if ch.isascii() or _is_cjk_or_kana(ch) or _is_hangul(ch) or unicodedata.category(ch)[0] not in "LMN":
             out.append(ch)
-        else:
-            out.append(_latin_char(ch))
+            continue
+        latin = _latin_char(ch)
+        if len(latin) > 1 and ch.isupper() and _upper_beside(text, i):
+            # a capital in a word written in capitals: ОБЩЕСТВО is OBSHCHESTVO, not
+            # OBShchESTVO (which would split as a camel-case word)
+            latin = latin.upper()
+        out.append(latin)
     return "".join(out)
+
+
+def _upper_beside(text: str, i: int) -> bool:
+    """The letter before or after position ``i`` is a capital (the word is written in capitals)."""
+    return (i > 0 and text[i - 1].isupper()) or (i + 1 < len(text) and text[i + 1].isupper())
 
 
 class CharacterFolds:

@@ -104,9 +104,22 @@ def token_keys(token: Token) -> dict[str, float]:
     return keys
 
 
+def _unit_words(entry_id: str) -> list[str]:
+    """The unit kinds ("基地", "航空団") and named units ("ブルーインパルス") the matcher resolves to this entry.
+
+    A name such as 小松基地 or ブルーインパルス is a match on its service
+    through ``military_units.yaml`` without sharing a word with the
+    service's own names, so it must reach the blocker through these words.
+    """
+    from dualuse.matching.matcher import military_units
+
+    units = military_units()
+    return [word for word, target in units.kinds if target == entry_id] + [word for word, target in units.named.items() if target == entry_id]
+
+
 def _entry_forms(matcher, entry: ListEntry) -> list[str]:
-    """Every written form the matcher indexes for an entry, learnt cross-script forms included."""
-    values = [form.value for form in entry.names]
+    """Every written form the matcher indexes for an entry, learnt cross-script forms and unit words included."""
+    values = [form.value for form in entry.names] + _unit_words(entry.id)
     try:  # the alias layer derives forms like "NEC网络传感器" from "日本电气网络传感器"
         from dualuse.matching.aliases import derived_forms
         from dualuse.matching.records import NameRecord
